@@ -1,0 +1,229 @@
+"""Load and validate the editable cue file that the classifier interprets.
+
+The taxonomy is data (``techseg_lib/data/taxonomy.yaml`` ships with the package; a user can
+pass their own). This module turns it into a :class:`Taxonomy`: cue phrases normalised exactly
+as item text is normalised (:func:`normalise_phrase`), with weights, field weights, the
+confidence settings, and the mode-2, shadow-IT and Purdue cue lists.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+from .errors import TaxonomyError
+from .portfolio import PURPOSES
+
+MAX_WORDS = 3
+"""Longest cue phrase, in words."""
+
+FIELDS = ("users", "category", "deployment", "name", "description", "tags", "vendor")
+"""Canonical fields that carry purpose cues."""
+
+_SPLIT = re.compile(r"[^\w]+", re.UNICODE)
+
+
+def stem(token: str) -> str:
+    """Drop one trailing plural ``s`` from words of four or more letters (not ``ss``)."""
+    if len(token) >= 4 and token.endswith("s") and not token.endswith("ss"):
+        return token[:-1]
+    return token
+
+
+def normalise_phrase(text: str) -> tuple[str, ...]:
+    """Split a phrase into the word tokens the matcher compares: lower case, ``_`` and
+    punctuation as spaces, a trailing plural ``s`` dropped.
+
+    >>> normalise_phrase("Robots, PLC_s")
+    ('robot', 'plc', 's')
+    """
+    words = _SPLIT.sub(" ", str(text).lower().replace("_", " ")).split()
+    return tuple(stem(w) for w in words)
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One cue: a phrase that, found in a field, adds ``weight`` to ``purpose``."""
+
+    purpose: str
+    phrase: tuple[str, ...]
+    weight: float
+    text: str
+    """The cue as written in the taxonomy file (shown in evidence)."""
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    """A validated cue file.
+
+    Attributes
+    ----------
+    cues : tuple of Cue
+        Purpose cues, each phrase 1 to :data:`MAX_WORDS` words.
+    field_weights : dict
+        Canonical field -> multiplier (> 0) applied to cues found in that field.
+    prior : dict
+        Purpose -> starting score (>= 0).
+    strength_scale : float
+        Score at which the strength factor of the confidence reaches 63 % (> 0).
+    review_below : float
+        Items whose confidence is below this (0-1) are flagged ``needs_review``.
+    mode2_status, mode2_text : tuple of tuple of str
+        Phrases that mark exploratory (bimodal mode 2) work: in status-like columns and tags,
+        and (a narrower list) in names and descriptions.
+    unsanctioned_values : frozenset of str
+        Whole values of a sanction column that mean "not sanctioned" (lower case).
+    unsanctioned_cues, personal_device_cues : tuple of tuple of str
+        Phrases for the shadow-IT rule.
+    purdue : dict
+        Purdue level (0-3) -> phrases.
+    source : str
+        Where the taxonomy was read from.
+    """
+
+    cues: tuple[Cue, ...]
+    field_weights: dict
+    prior: dict
+    strength_scale: float
+    review_below: float
+    mode2_status: tuple
+    mode2_text: tuple
+    unsanctioned_values: frozenset
+    unsanctioned_cues: tuple
+    personal_device_cues: tuple
+    purdue: dict
+    source: str
+
+
+DEFAULT_TAXONOMY = "taxonomy.yaml"
+
+
+def _fail(source: str, key: str, message: str, fix: str) -> TaxonomyError:
+    return TaxonomyError(f"{source}: key {key!r}: {message}. Fix: {fix}")
+
+
+def _phrases(values, source: str, key: str) -> tuple:
+    if not isinstance(values, list) or not all(isinstance(v, (str, int)) for v in values):
+        raise _fail(source, key, "expected a list of phrases", "write a YAML list of strings")
+    phrases = tuple(normalise_phrase(str(v)) for v in values)
+    for value, phrase in zip(values, phrases):
+        if not 1 <= len(phrase) <= MAX_WORDS:
+            raise _fail(source, key, f"phrase {value!r} has {len(phrase)} words",
+                        f"use 1 to {MAX_WORDS} words per phrase")
+    return phrases
+
+
+def _number(value, source: str, key: str, *, low: float = 0.0, high: float | None = None,
+            strict_low: bool = False) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise _fail(source, key, f"expected a number, got {value!r}", "write a plain number")
+    if value < low or (strict_low and value == low) or (high is not None and value > high):
+        bound = f"({'>' if strict_low else '>='} {low}{'' if high is None else f', <= {high}'})"
+        raise _fail(source, key, f"{value!r} is out of range {bound}", "change the number")
+    return float(value)
+
+
+def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
+    """Read and validate a taxonomy YAML file (default: the one shipped with techseg).
+
+    Raises
+    ------
+    TaxonomyError
+        Naming the file and the key, with what is expected.
+    """
+    if path is None:
+        source = f"techseg_lib/data/{DEFAULT_TAXONOMY}"
+        text = resources.files("techseg_lib").joinpath("data", DEFAULT_TAXONOMY).read_text("utf-8")
+    else:
+        source = str(path)
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except OSError as err:
+            raise TaxonomyError(f"{source}: cannot read the taxonomy ({err.strerror}). "
+                                "Fix: check the path") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        raise TaxonomyError(f"{source}: not valid YAML ({err}). Fix: correct the syntax") from None
+    if not isinstance(data, dict):
+        raise _fail(source, "(top level)", "expected a mapping", "start from the shipped file")
+    known = {"version", "field_weights", "prior", "confidence", "purposes", "mode2", "shadow",
+             "purdue"}
+    for key in data:
+        if key not in known:
+            raise _fail(source, key, "unknown key", f"use only {', '.join(sorted(known))}")
+    for key in ("field_weights", "purposes", "confidence"):
+        if not isinstance(data.get(key), dict):
+            raise _fail(source, key, "missing or not a mapping", "copy it from the shipped file")
+
+    field_weights = {}
+    for field, weight in data["field_weights"].items():
+        if field not in FIELDS:
+            raise _fail(source, f"field_weights.{field}", "unknown field",
+                        f"use one of {', '.join(FIELDS)}")
+        field_weights[field] = _number(weight, source, f"field_weights.{field}", strict_low=True)
+
+    prior = {p: 0.0 for p in PURPOSES}
+    for purpose, value in (data.get("prior") or {}).items():
+        if purpose not in PURPOSES:
+            raise _fail(source, f"prior.{purpose}", "unknown purpose", "use IT, OT or CT")
+        prior[purpose] = _number(value, source, f"prior.{purpose}")
+
+    cues: list[Cue] = []
+    for purpose, entries in data["purposes"].items():
+        if purpose not in PURPOSES:
+            raise _fail(source, f"purposes.{purpose}", "unknown purpose", "use IT, OT or CT")
+        seen: set[tuple[str, ...]] = set()
+        for position, entry in enumerate(entries or []):
+            key = f"purposes.{purpose}[{position}]"
+            if isinstance(entry, dict):
+                if set(entry) - {"cue", "weight"} or "cue" not in entry:
+                    raise _fail(source, key, f"unexpected entry {entry!r}",
+                                "write {cue: phrase, weight: number}")
+                phrase_text, weight = entry["cue"], entry.get("weight", 1.0)
+            else:
+                phrase_text, weight = entry, 1.0
+            phrase = _phrases([phrase_text], source, key)[0]
+            if phrase in seen:
+                raise _fail(source, key, f"cue {phrase_text!r} appears twice for {purpose}",
+                            "keep one entry per phrase")
+            seen.add(phrase)
+            cues.append(Cue(purpose, phrase, _number(weight, source, key, strict_low=True),
+                            str(phrase_text)))
+    if not cues:
+        raise _fail(source, "purposes", "no cues", "list cues under IT, OT and CT")
+
+    confidence = data["confidence"]
+    shadow = data.get("shadow") or {}
+    mode2 = data.get("mode2") or {}
+    if not isinstance(mode2, dict) or set(mode2) - {"status", "text"}:
+        raise _fail(source, "mode2", "expected a mapping with 'status' and 'text' lists",
+                    "copy the mode2 block from the shipped file")
+    purdue = {}
+    for level, phrases in (data.get("purdue") or {}).items():
+        if level not in (0, 1, 2, 3):
+            raise _fail(source, f"purdue.{level}", "unknown level",
+                        "use levels 0 to 3 (4-5 are enterprise IT)")
+        purdue[int(level)] = _phrases(phrases, source, f"purdue.{level}")
+    return Taxonomy(
+        cues=tuple(cues),
+        field_weights=field_weights,
+        prior=prior,
+        strength_scale=_number(confidence.get("strength_scale"), source,
+                               "confidence.strength_scale", strict_low=True),
+        review_below=_number(confidence.get("review_below"), source, "confidence.review_below",
+                             high=1.0),
+        mode2_status=_phrases(mode2.get("status", []), source, "mode2.status"),
+        mode2_text=_phrases(mode2.get("text", []), source, "mode2.text"),
+        unsanctioned_values=frozenset(str(v).strip().lower()
+                                      for v in shadow.get("unsanctioned_values", [])),
+        unsanctioned_cues=_phrases(shadow.get("unsanctioned_cues", []), source,
+                                   "shadow.unsanctioned_cues"),
+        personal_device_cues=_phrases(shadow.get("personal_device_cues", []), source,
+                                      "shadow.personal_device_cues"),
+        purdue=purdue,
+        source=source,
+    )
