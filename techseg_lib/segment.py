@@ -57,25 +57,42 @@ def _tokenise(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return owner, token_ids, vocabulary
 
 
-class PhraseMatcher:
-    """Find phrases of 1 to :data:`MAX_WORDS` words in text, vectorised over distinct values.
+class TokenisedColumn:
+    """A text column factorised and tokenised once, ready to be searched for many phrase sets.
 
     Parameters
     ----------
-    phrases : sequence of tuple of str
-        Normalised phrases (see :func:`techseg_lib.taxonomy.normalise_phrase`).
+    column : Series of str, shape (n_rows,)
+        Missing values never match.
+
+    Attributes
+    ----------
+    codes : ndarray of int64, shape (n_rows,)
+        Index of each row's value among the distinct values, -1 where missing.
+    n_values : int
+        Number of distinct values.
     """
 
-    def __init__(self, phrases: Sequence[tuple[str, ...]]):
-        self.phrases = tuple(phrases)
+    def __init__(self, column: pd.Series):
+        codes, uniques = pd.factorize(column, use_na_sentinel=True)
+        self.codes = codes.astype(np.int64)
+        self.n_values = len(uniques)
+        values = np.asarray(uniques, dtype=object)
+        if self.n_values:
+            self._owner, self._tokens, vocabulary = _tokenise(values)
+        else:
+            self._owner = self._tokens = np.empty(0, dtype=np.int64)
+            vocabulary = np.empty(0, dtype=object)
+        self._lookup = pd.Index(vocabulary)
 
-    def match_values(self, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """All (value index, phrase index) pairs where the phrase occurs in the value.
+    def match(self, phrases: Sequence[tuple[str, ...]]) -> tuple[np.ndarray, np.ndarray]:
+        """All (value index, phrase index) pairs where a phrase occurs in a distinct value.
 
         Parameters
         ----------
-        values : ndarray of str, shape (n_values,)
-            Distinct text values (no missing values).
+        phrases : sequence of tuple of str
+            Normalised phrases of 1 to :data:`MAX_WORDS` words (see
+            :func:`techseg_lib.taxonomy.normalise_phrase`).
 
         Returns
         -------
@@ -83,30 +100,27 @@ class PhraseMatcher:
             Each pair once, sorted by value then phrase.
         """
         empty = np.empty(0, dtype=np.int64)
-        if len(values) == 0 or not self.phrases:
-            return empty, empty
-        owner, token_ids, vocabulary = _tokenise(values)
-        lookup = pd.Index(vocabulary)
+        owner, tokens = self._owner, self._tokens
         found_value, found_phrase = [], []
         for n in range(1, MAX_WORDS + 1):
-            wanted = [i for i, p in enumerate(self.phrases) if len(p) == n]
-            if not wanted or len(token_ids) < n:
+            wanted = np.array([i for i, p in enumerate(phrases) if len(p) == n], dtype=np.int64)
+            if len(wanted) == 0 or len(tokens) < n:
                 continue
-            # phrase word ids; a phrase with a word absent from the text can never match
-            ids = np.stack([lookup.get_indexer([self.phrases[i][k] for i in wanted])
+            # word ids of each phrase; a phrase with a word absent from the column never matches
+            ids = np.stack([self._lookup.get_indexer([phrases[i][k] for i in wanted])
                             for k in range(n)], axis=1)
             present = (ids >= 0).all(axis=1)
             if not present.any():
                 continue
-            ids, wanted = ids[present], np.asarray(wanted)[present]
-            size = np.int64(len(vocabulary) + 1)
-            starts = np.arange(len(token_ids) - n + 1)
-            same_value = owner[starts] == owner[starts + n - 1]
-            starts = starts[same_value]
+            ids, wanted = ids[present], wanted[present]
+            # only token positions whose first word starts some phrase can match
+            starts = np.flatnonzero(np.isin(tokens[: len(tokens) - n + 1], ids[:, 0]))
+            starts = starts[owner[starts] == owner[starts + n - 1]]
+            size = np.int64(len(self._lookup) + 1)
             text_key = np.zeros(len(starts), dtype=np.int64)
             phrase_key = np.zeros(len(ids), dtype=np.int64)
             for k in range(n):  # mixed-radix key of the n word ids (at most 3 passes)
-                text_key = text_key * size + token_ids[starts + k]
+                text_key = text_key * size + tokens[starts + k]
                 phrase_key = phrase_key * size + ids[:, k]
             order = np.argsort(phrase_key, kind="stable")
             left = np.searchsorted(phrase_key[order], text_key, side="left")
@@ -120,32 +134,18 @@ class PhraseMatcher:
             found_phrase.append(wanted[order[first + offset]])
         if not found_value:
             return empty, empty
-        pairs = pd.DataFrame({"v": np.concatenate(found_value),
-                              "p": np.concatenate(found_phrase)}).drop_duplicates()
-        pairs = pairs.sort_values(["v", "p"], kind="stable")
-        return pairs["v"].to_numpy(), pairs["p"].to_numpy()
+        value = np.concatenate(found_value)
+        phrase = np.concatenate(found_phrase)
+        key = np.unique(value * np.int64(len(phrases)) + phrase)
+        return key // len(phrases), key % len(phrases)
 
-    def match_column(self, column: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Factorise ``column`` and match its distinct values.
-
-        Returns
-        -------
-        codes : ndarray of int64, shape (n_rows,)
-            Index of each row's value in the distinct values, -1 where missing.
-        value_index, phrase_index : ndarray of int64
-            As in :meth:`match_values`.
-        """
-        codes, uniques = pd.factorize(column, use_na_sentinel=True)
-        values = np.asarray(uniques, dtype=object)
-        value_index, phrase_index = self.match_values(values)
-        return codes.astype(np.int64), value_index, phrase_index
-
-    def any_in(self, column: pd.Series) -> np.ndarray:
-        """Boolean mask, shape (n_rows,): the row's value contains one of the phrases."""
-        codes, value_index, _ = self.match_column(column)
-        hit = np.zeros(int(codes.max(initial=-1)) + 2, dtype=bool)
-        hit[value_index + 1] = True
-        return hit[codes + 1]
+    def contains(self, phrases: Sequence[tuple[str, ...]]) -> np.ndarray:
+        """Boolean mask, shape (n_rows,): the row's value contains one of ``phrases``."""
+        hit = np.zeros(self.n_values + 1, dtype=bool)
+        if phrases:
+            value_index, _ = self.match(phrases)
+            hit[value_index + 1] = True
+        return hit[self.codes + 1]
 
 
 # -------------------------------------------------------------------------------- classify
@@ -165,18 +165,27 @@ def _columns_for(frame: pd.DataFrame) -> dict[str, list[str]]:
     return found
 
 
-def _text(frame: pd.DataFrame, header: str) -> pd.Series:
-    column = frame[header]
-    return column if isinstance(column.dtype, pd.StringDtype) else column.astype("str")
+class _Columns:
+    """Each input column tokenised at most once, on first use."""
 
+    def __init__(self, frame: pd.DataFrame):
+        self.frame = frame
+        self._cache: dict[str, TokenisedColumn] = {}
 
-def _any_phrase(frame, headers, phrases) -> np.ndarray:
-    mask = np.zeros(len(frame), dtype=bool)
-    if phrases:
-        matcher = PhraseMatcher(phrases)
+    def text(self, header: str) -> pd.Series:
+        column = self.frame[header]
+        return column if isinstance(column.dtype, pd.StringDtype) else column.astype("str")
+
+    def tokens(self, header: str) -> TokenisedColumn:
+        if header not in self._cache:
+            self._cache[header] = TokenisedColumn(self.text(header))
+        return self._cache[header]
+
+    def contains(self, headers, phrases) -> np.ndarray:
+        mask = np.zeros(len(self.frame), dtype=bool)
         for header in headers:
-            mask |= matcher.any_in(_text(frame, header))
-    return mask
+            mask |= self.tokens(header).contains(phrases)
+        return mask
 
 
 def classify(frame: pd.DataFrame, taxonomy: Taxonomy | str | None = None, *,
@@ -200,11 +209,12 @@ def classify(frame: pd.DataFrame, taxonomy: Taxonomy | str | None = None, *,
 
         ``purpose`` (str) IT, OT or CT · ``confidence`` (float, 0-1) · ``runner_up`` (str) the
         second-best purpose · ``evidence`` (str) the cues that decided, e.g.
-        ``OT <- category:plc (x2.0), name:line hmi | CT <- none`` · ``needs_review`` (bool)
-        weak or conflicting evidence · ``shadow_it`` (bool) SaaS or personal device in use
-        without IT's sanction · ``mode`` (int 1 or 2) bimodal mode, 2 for pilots, proofs of
-        concept, experiments, new builds · ``purdue_level`` (Int64, 0-3) for OT items whose
-        level can be told, else missing.
+        ``OT <- category:plc (x4), name:hmi (x3) | IT <- none`` (each cue with its weight
+        times its field's weight) · ``needs_review`` (bool) weak or conflicting evidence ·
+        ``shadow_it`` (bool) SaaS or a personal device in use without IT's sanction ·
+        ``mode`` (int, 1 or 2) bimodal mode, 2 for pilots, proofs of concept, experiments,
+        new builds · ``purdue_level`` (Int64, 0-3) for OT items whose level can be told,
+        else missing.
 
         An input column that already bears one of these names (re-classifying an output) is
         kept under the name ``<name>_input``. Identical inputs give identical outputs; the
@@ -217,66 +227,80 @@ def classify(frame: pd.DataFrame, taxonomy: Taxonomy | str | None = None, *,
         raise ValueError("the portfolio has no name column; load it with load_portfolio() "
                          "to get a message that says how to fix it")
     n = len(frame)
+    cache = _Columns(frame)
     purpose_index = {p: i for i, p in enumerate(PURPOSES)}
     cue_purpose = np.array([purpose_index[c.purpose] for c in taxonomy.cues], dtype=np.int64)
     cue_weight = np.array([c.weight for c in taxonomy.cues], dtype=np.float64)
-    cue_label = np.array([c.text for c in taxonomy.cues], dtype=object)
-    matcher = PhraseMatcher([c.phrase for c in taxonomy.cues])
+    cue_phrases = [c.phrase for c in taxonomy.cues]
     scored = [f for f in FIELDS if f in columns and f in taxonomy.field_weights]
     stages = len(scored) + 3
     step = 0
 
-    scores = np.tile(np.array([taxonomy.prior[p] for p in PURPOSES]), (n, 1))
-    # per field and purpose: the index of the strongest cue found in each row (-1: none)
-    best_cue = np.full((len(scored), len(PURPOSES), n), -1, dtype=np.int64)
-    for f, field in enumerate(scored):
-        codes, value_index, cue_index = matcher.match_column(_text(frame, columns[field][0]))
-        n_values = int(codes.max(initial=-1)) + 1
-        value_scores = np.zeros((n_values + 1, len(PURPOSES)))
-        np.add.at(value_scores, (value_index + 1, cue_purpose[cue_index]),
-                  cue_weight[cue_index] * taxonomy.field_weights[field])
-        scores += value_scores[codes + 1]
-        # strongest cue per (value, purpose): sort by weight, keep the last of each group
-        strongest = np.full((n_values + 1, len(PURPOSES)), -1, dtype=np.int64)
-        order = np.lexsort((cue_index, cue_weight[cue_index]))
-        strongest[value_index[order] + 1, cue_purpose[cue_index[order]]] = cue_index[order]
-        best_cue[f] = strongest[codes + 1].T
+    def advance(stage: str) -> None:
+        nonlocal step
         step += 1
         if progress:
-            progress(f"cues in {field}", step, stages)
+            progress(stage, step, stages)
 
-    # winner and runner-up; ties go to the earlier purpose in PURPOSES (IT, OT, CT)
+    # Per field: score each distinct value, then reduce values to "signatures" (values with the
+    # same scores and strongest cues behave alike), so the rest runs once per distinct
+    # combination of signatures across fields instead of once per row.
+    signature_rows, signature_scores, signature_cues = [], [], []
+    for field in scored:
+        column = cache.tokens(columns[field][0])
+        value_index, cue_index = column.match(cue_phrases)
+        value_scores = np.zeros((column.n_values + 1, len(PURPOSES)))
+        np.add.at(value_scores, (value_index + 1, cue_purpose[cue_index]),
+                  cue_weight[cue_index] * taxonomy.field_weights[field])
+        # strongest cue per (value, purpose): sorted by weight, the last write wins
+        strongest = np.full((column.n_values + 1, len(PURPOSES)), -1, dtype=np.int64)
+        order = np.lexsort((cue_index, cue_weight[cue_index]))
+        strongest[value_index[order] + 1, cue_purpose[cue_index[order]]] = cue_index[order]
+        value_signature, first_value = _dense_combination(
+            [*value_scores.view(np.int64).T, *strongest.T])
+        signature_rows.append(value_signature[column.codes + 1])
+        signature_scores.append(value_scores[first_value])
+        signature_cues.append(strongest[first_value])
+        advance(f"cues in {field}")
+
+    if scored:
+        inverse, first_row = _dense_combination(signature_rows)
+    else:
+        inverse, first_row = np.zeros(n, dtype=np.int64), np.zeros(min(n, 1), dtype=np.int64)
+    m = len(first_row)
+    scores = np.tile(np.array([taxonomy.prior[p] for p in PURPOSES]), (m, 1))
+    best_cue = np.full((len(scored), len(PURPOSES), m), -1, dtype=np.int64)
+    for f in range(len(scored)):
+        signature = signature_rows[f][first_row]
+        scores += signature_scores[f][signature]
+        best_cue[f] = signature_cues[f][signature].T
+
+    # winner and runner-up per combination; ties go to the earlier purpose (IT, OT, CT)
     ranking = np.argsort(-scores, axis=1, kind="stable")
     winner, second = ranking[:, 0], ranking[:, 1]
-    rows = np.arange(n)
-    s1, s2 = scores[rows, winner], scores[rows, second]
+    s1, s2 = scores[np.arange(m), winner], scores[np.arange(m), second]
     with np.errstate(invalid="ignore", divide="ignore"):
         margin = np.where(s1 > 0, (s1 - s2) / s1, 0.0)
     confidence = np.clip((1.0 - np.exp(-s1 / taxonomy.strength_scale)) * margin, 0.0, 1.0)
-    purposes = np.array(PURPOSES, dtype=object)
+    texts = _evidence(best_cue, winner, second, scored, taxonomy)
+    text_code, text_values = pd.factorize(np.asarray(texts, dtype=object))
+    evidence = pd.Categorical.from_codes(text_code[inverse], categories=text_values)
+    winner, second = winner[inverse], second[inverse]
+    confidence = confidence[inverse]
+    advance("evidence")
 
-    evidence = _evidence(best_cue, winner, second, scored, cue_label, cue_weight,
-                         taxonomy.field_weights, purposes)
-    step += 1
-    if progress:
-        progress("evidence", step, stages)
-
-    mode = _mode(frame, columns, taxonomy)
-    shadow = _shadow_it(frame, columns, taxonomy)
-    step += 1
-    if progress:
-        progress("mode and shadow IT", step, stages)
-    purdue = _purdue(frame, columns, taxonomy, winner == purpose_index["OT"])
-    step += 1
-    if progress:
-        progress("Purdue levels", step, stages)
+    mode = _mode(cache, columns, taxonomy)
+    shadow = _shadow_it(cache, columns, taxonomy)
+    advance("mode and shadow IT")
+    purdue = _purdue(cache, columns, taxonomy, winner == purpose_index["OT"])
+    advance("Purdue levels")
 
     out = frame.rename(columns={c: f"{c}_input" for c in OUTPUT_COLUMNS if c in frame.columns})
     added = pd.DataFrame({
-        "purpose": pd.Series(purposes[winner], index=frame.index, dtype="str"),
+        "purpose": pd.Series(pd.Categorical.from_codes(winner, PURPOSES), index=frame.index),
         "confidence": pd.Series(np.round(confidence, 4), index=frame.index),
-        "runner_up": pd.Series(purposes[second], index=frame.index, dtype="str"),
-        "evidence": pd.Series(evidence, index=frame.index, dtype="str"),
+        "runner_up": pd.Series(pd.Categorical.from_codes(second, PURPOSES), index=frame.index),
+        "evidence": pd.Series(evidence, index=frame.index),
         "needs_review": pd.Series(confidence < taxonomy.review_below, index=frame.index),
         "shadow_it": pd.Series(shadow, index=frame.index),
         "mode": pd.Series(mode, index=frame.index, dtype="int64"),
@@ -287,85 +311,107 @@ def classify(frame: pd.DataFrame, taxonomy: Taxonomy | str | None = None, *,
     return result
 
 
-def _evidence(best_cue, winner, second, scored, cue_label, cue_weight, field_weights,
-              purposes) -> np.ndarray:
-    """One readable string per row, built once per distinct combination of deciding cues."""
-    n = winner.shape[0]
-    if n == 0:
-        return np.empty(0, dtype=object)
-    rows = np.arange(n)
-    winner_cues = best_cue[:, winner, rows] if scored else np.empty((0, n), dtype=np.int64)
-    second_cues = best_cue[:, second, rows] if scored else np.empty((0, n), dtype=np.int64)
-    keys = np.vstack([winner[None, :], second[None, :], winner_cues, second_cues]).T
-    combos, inverse = np.unique(keys, axis=0, return_inverse=True)
-    k = len(scored)
-    texts = np.empty(len(combos), dtype=object)
-    for i, combo in enumerate(combos):  # one pass per distinct combination, not per row
+def _dense_combination(columns: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Label each row by its combination of values in ``columns`` (int arrays, shape (n,)).
+
+    Returns ``(inverse, first)``: a dense combination id per row and, per combination, the
+    first row that has it. Keys are compressed after every column, so they never overflow.
+    """
+    key = np.zeros(len(columns[0]), dtype=np.int64)
+    for column in columns:
+        span = np.int64(int(column.max(initial=0)) + 2)
+        key, _ = pd.factorize(key * span + (column.astype(np.int64) + 1), sort=False)
+    key = key.astype(np.int64)
+    first = np.full(int(key.max(initial=-1)) + 1, -1, dtype=np.int64)
+    first[key[::-1]] = np.arange(len(key) - 1, -1, -1)
+    return key, first
+
+
+def _evidence(best_cue, winner, second, scored, taxonomy) -> list[str]:
+    """The readable evidence of each combination of deciding cues.
+
+    Parameters
+    ----------
+    best_cue : ndarray of int, shape (n_fields, 3, m)
+        Strongest cue per field and purpose for each combination (-1: none).
+    winner, second : ndarray of int, shape (m,)
+        Index in :data:`PURPOSES` of the best and second-best purpose.
+
+    Returns
+    -------
+    list of str, length m
+        ``WINNER <- field:cue (xW), ... | RUNNER_UP <- field:cue (xW), ...`` where ``xW`` is the
+        cue weight times the field weight; ``none`` where a purpose has no cue; ``no cue
+        matched; IT by default (prior)`` where nothing matched.
+    """
+    texts = []
+    for j in range(len(winner)):  # once per distinct combination of cues, not per row
+        if not (best_cue[:, :, j] >= 0).any():
+            texts.append(f"no cue matched; {PURPOSES[winner[j]]} by default (prior)")
+            continue
         parts = []
-        for purpose, cues in ((combo[0], combo[2:2 + k]), (combo[1], combo[2 + k:])):
-            found = [f"{field}:{cue_label[c]} (x{cue_weight[c] * field_weights[field]:g})"
-                     for field, c in zip(scored, cues) if c >= 0]
-            parts.append(f"{purposes[purpose]} <- {', '.join(found) if found else 'none'}")
-        if all(c < 0 for c in combo[2:]):
-            parts = [f"no cue matched; {purposes[combo[0]]} by default (prior)"]
-        texts[i] = " | ".join(parts)
-    return texts[inverse.ravel()]
+        for purpose in (winner[j], second[j]):
+            found = [f"{field}:{taxonomy.cues[c].text} "
+                     f"(x{taxonomy.cues[c].weight * taxonomy.field_weights[field]:g})"
+                     for field, c in zip(scored, best_cue[:, purpose, j]) if c >= 0]
+            parts.append(f"{PURPOSES[purpose]} <- {', '.join(found) if found else 'none'}")
+        texts.append(" | ".join(parts))
+    return texts
 
 
-def _mode(frame, columns, taxonomy) -> np.ndarray:
+def _mode(cache: _Columns, columns, taxonomy) -> np.ndarray:
     status_headers = columns.get("lifecycle", []) + columns.get("tags", [])
     text_headers = columns.get("name", [])[:1] + columns.get("description", [])[:1]
-    exploratory = (_any_phrase(frame, status_headers, taxonomy.mode2_status)
-                   | _any_phrase(frame, text_headers, taxonomy.mode2_text))
+    exploratory = (cache.contains(status_headers, taxonomy.mode2_status)
+                   | cache.contains(text_headers, taxonomy.mode2_text))
     return np.where(exploratory, 2, 1)
 
 
 _YES = frozenset({"yes", "y", "true", "1", "approved", "sanctioned", "it approved", "managed"})
 
 
-def _shadow_it(frame, columns, taxonomy) -> np.ndarray:
-    """Shadow IT: not sanctioned by IT, and SaaS / a personal device or explicitly unsanctioned.
+def _shadow_it(cache: _Columns, columns, taxonomy) -> np.ndarray:
+    """Shadow IT: not sanctioned by IT, and explicitly unsanctioned or a personal device.
 
-    ``explicit no``: a sanction column holds one of ``unsanctioned_values``, or tags / discovery
-    source / owner carry an ``unsanctioned_cues`` phrase (e.g. "Unsanctioned", "SaaS discovery").
-    ``explicit yes``: a sanction column says yes/approved. A personal device (BYOD) counts as
-    shadow IT unless explicitly sanctioned; SaaS counts when there is explicit-no evidence.
+    ``explicit no``: a sanction column holds one of ``unsanctioned_values``, or tags /
+    discovery source / owner carry an ``unsanctioned_cues`` phrase ("Unsanctioned",
+    "SaaS discovery"). ``explicit yes``: a sanction column says yes / approved. A personal
+    device (BYOD) is shadow IT unless a sanction column says yes.
     """
-    n = len(frame)
+    n = len(cache.frame)
     explicit_no = np.zeros(n, dtype=bool)
     explicit_yes = np.zeros(n, dtype=bool)
     for header in columns.get("sanctioned", []):
-        value = _text(frame, header).str.strip().str.lower()
-        explicit_no |= value.isin(taxonomy.unsanctioned_values).to_numpy()
-        explicit_yes |= value.isin(_YES).to_numpy()
+        value = cache.text(header).str.strip().str.lower()
+        explicit_no |= value.isin(taxonomy.unsanctioned_values).to_numpy(dtype=bool)
+        explicit_yes |= value.isin(_YES).to_numpy(dtype=bool)
     cue_headers = columns.get("tags", []) + columns.get("source", []) + columns.get("owner", [])
-    explicit_no |= _any_phrase(frame, cue_headers, taxonomy.unsanctioned_cues)
+    explicit_no |= cache.contains(cue_headers, taxonomy.unsanctioned_cues)
     text_headers = [h for f in ("name", "description", "deployment", "category", "tags", "users")
                     for h in columns.get(f, [])[:1]]
-    personal = _any_phrase(frame, text_headers, taxonomy.personal_device_cues)
+    personal = cache.contains(text_headers, taxonomy.personal_device_cues)
     return (explicit_no | personal) & ~explicit_yes
 
 
-def _purdue(frame, columns, taxonomy, is_ot) -> pd.arrays.IntegerArray:
+def _purdue(cache: _Columns, columns, taxonomy, is_ot) -> pd.arrays.IntegerArray:
     """Purdue level 0-3 for OT rows: the highest level named in the first field that names one
     (category, then name, then description)."""
-    level = np.full(len(frame), -1, dtype=np.int64)
+    phrases = [p for _, group in sorted(taxonomy.purdue.items()) for p in group]
+    phrase_level = np.array([lv for lv, group in sorted(taxonomy.purdue.items())
+                             for _ in group], dtype=np.int64)
+    level = np.full(len(cache.frame), -1, dtype=np.int64)
     undecided = is_ot.copy()
     for field in ("category", "name", "description"):
-        if field not in columns or not undecided.any():
+        if field not in columns or not undecided.any() or not phrases:
             continue
-        column = _text(frame, columns[field][0])
-        found = np.full(len(frame), -1, dtype=np.int64)
-        for purdue_level, phrases in sorted(taxonomy.purdue.items()):
-            hit = PhraseMatcher(phrases).any_in(column)
-            found = np.where(hit, purdue_level, found)  # ascending: the highest level wins
+        column = cache.tokens(columns[field][0])
+        value_index, phrase_index = column.match(phrases)
+        value_level = np.full(column.n_values + 1, -1, dtype=np.int64)
+        np.maximum.at(value_level, value_index + 1, phrase_level[phrase_index])
+        found = value_level[column.codes + 1]
         take = undecided & (found >= 0)
         level[take] = found[take]
         undecided &= ~take
-    return _int64_with_na(level)
-
-
-def _int64_with_na(level: np.ndarray) -> pd.arrays.IntegerArray:
     return pd.arrays.IntegerArray(np.where(level >= 0, level, 0), level < 0)
 
 
