@@ -282,11 +282,26 @@ def classify(frame: pd.DataFrame, taxonomy: Taxonomy | str | None = None, *,
     with np.errstate(invalid="ignore", divide="ignore"):
         margin = np.where(s1 > 0, (s1 - s2) / s1, 0.0)
     confidence = np.clip((1.0 - np.exp(-s1 / taxonomy.strength_scale)) * margin, 0.0, 1.0)
-    texts = _evidence(best_cue, winner, second, scored, taxonomy)
+    texts = _evidence(best_cue, winner, second, scores, scored, taxonomy)
     text_code, text_values = pd.factorize(np.asarray(texts, dtype=object))
-    evidence = pd.Categorical.from_codes(text_code[inverse], categories=text_values)
     winner, second = winner[inverse], second[inverse]
     confidence = confidence[inverse]
+    # contested technology (a CRM, a smart meter, an industrial switch): conflicting by nature
+    contested = np.zeros(n, dtype=np.int64)  # index of the first contested phrase + 1
+    for field in scored:
+        column = cache.tokens(columns[field][0])
+        value_index, phrase_index = column.match(taxonomy.contested)
+        first = np.zeros(column.n_values + 1, dtype=np.int64)
+        first[value_index[::-1] + 1] = phrase_index[::-1] + 1
+        found = first[column.codes + 1]
+        contested = np.where(contested == 0, found, contested)
+    confidence = confidence * np.where(contested > 0, 1.0 - taxonomy.contested_discount, 1.0)
+    notes = np.array([""] + [f" | contested: {' '.join(p)}" for p in taxonomy.contested],
+                     dtype=object)
+    evidence_code, evidence_values = pd.factorize(
+        pd.MultiIndex.from_arrays([text_code[inverse], contested]))
+    evidence = pd.Categorical.from_codes(evidence_code, categories=[
+        text_values[t] + notes[c] for t, c in evidence_values])
     advance("evidence")
 
     mode = _mode(cache, columns, taxonomy)
@@ -327,7 +342,7 @@ def _dense_combination(columns: Sequence[np.ndarray]) -> tuple[np.ndarray, np.nd
     return key, first
 
 
-def _evidence(best_cue, winner, second, scored, taxonomy) -> list[str]:
+def _evidence(best_cue, winner, second, scores, scored, taxonomy) -> list[str]:
     """The readable evidence of each combination of deciding cues.
 
     Parameters
@@ -336,13 +351,16 @@ def _evidence(best_cue, winner, second, scored, taxonomy) -> list[str]:
         Strongest cue per field and purpose for each combination (-1: none).
     winner, second : ndarray of int, shape (m,)
         Index in :data:`PURPOSES` of the best and second-best purpose.
+    scores : ndarray of float, shape (m, 3)
+        Purpose scores (prior plus weighted cues).
 
     Returns
     -------
     list of str, length m
-        ``WINNER <- field:cue (xW), ... | RUNNER_UP <- field:cue (xW), ...`` where ``xW`` is the
-        cue weight times the field weight; ``none`` where a purpose has no cue; ``no cue
-        matched; IT by default (prior)`` where nothing matched.
+        ``WINNER score <- field:cue (xW), ... | RUNNER_UP score <- field:cue (xW), ...`` where
+        ``xW`` is the cue weight times the field weight (only the strongest cue of each field
+        is named; the score sums them all with the prior); ``none`` where a purpose has no
+        cue; ``no cue matched; IT by default (prior)`` where nothing matched.
     """
     texts = []
     for j in range(len(winner)):  # once per distinct combination of cues, not per row
@@ -354,7 +372,8 @@ def _evidence(best_cue, winner, second, scored, taxonomy) -> list[str]:
             found = [f"{field}:{taxonomy.cues[c].text} "
                      f"(x{taxonomy.cues[c].weight * taxonomy.field_weights[field]:g})"
                      for field, c in zip(scored, best_cue[:, purpose, j]) if c >= 0]
-            parts.append(f"{PURPOSES[purpose]} <- {', '.join(found) if found else 'none'}")
+            parts.append(f"{PURPOSES[purpose]} {scores[j, purpose]:.3g} <- "
+                         f"{', '.join(found) if found else 'none'}")
         texts.append(" | ".join(parts))
     return texts
 

@@ -71,6 +71,11 @@ class Taxonomy:
         Score at which the strength factor of the confidence reaches 63 % (> 0).
     review_below : float
         Items whose confidence is below this (0-1) are flagged ``needs_review``.
+    contested_discount : float
+        Share (0-1) taken off the confidence of an item whose evidence names contested
+        technology.
+    contested : tuple of tuple of str
+        Phrases naming technology whose purpose depends on use (CRM, smart meter, ...).
     mode2_status, mode2_text : tuple of tuple of str
         Phrases that mark exploratory (bimodal mode 2) work: in status-like columns and tags,
         and (a narrower list) in names and descriptions.
@@ -89,6 +94,8 @@ class Taxonomy:
     prior: dict
     strength_scale: float
     review_below: float
+    contested_discount: float
+    contested: tuple
     mode2_status: tuple
     mode2_text: tuple
     unsanctioned_values: frozenset
@@ -150,8 +157,8 @@ def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
         raise TaxonomyError(f"{source}: not valid YAML ({err}). Fix: correct the syntax") from None
     if not isinstance(data, dict):
         raise _fail(source, "(top level)", "expected a mapping", "start from the shipped file")
-    known = {"version", "field_weights", "prior", "confidence", "purposes", "mode2", "shadow",
-             "purdue"}
+    known = {"version", "field_weights", "prior", "confidence", "contested", "purposes", "mode2",
+             "shadow", "purdue"}
     for key in data:
         if key not in known:
             raise _fail(source, key, "unknown key", f"use only {', '.join(sorted(known))}")
@@ -216,6 +223,9 @@ def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
                                "confidence.strength_scale", strict_low=True),
         review_below=_number(confidence.get("review_below"), source, "confidence.review_below",
                              high=1.0),
+        contested_discount=_number(confidence.get("contested_discount", 0.0), source,
+                                   "confidence.contested_discount", high=1.0),
+        contested=_phrases(data.get("contested") or [], source, "contested"),
         mode2_status=_phrases(mode2.get("status", []), source, "mode2.status"),
         mode2_text=_phrases(mode2.get("text", []), source, "mode2.text"),
         unsanctioned_values=frozenset(str(v).strip().lower()
