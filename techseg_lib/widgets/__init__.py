@@ -1,0 +1,1 @@
+"""ipywidgets apps for teaching notebooks; their callbacks and state are testable without a kernel."""

@@ -1,0 +1,229 @@
+"""The disruptor game: sliders that re-run the strategy simulation and redraw its distributions.
+
+``build_app()`` returns a :class:`StrategyApp`; show it as the last expression of a notebook cell.
+Moving a slider (transformation success rate, competitors, stretch, horizon) calls
+:meth:`StrategyApp.update`, which re-simulates with a small number of trials and the same seed
+(common random numbers, so a change on screen is the model's, not noise) and stores the
+outcome on plain attributes (``params``, ``result``, ``summary``, ``frame``, ``chart``,
+``chart_spec``) and in an HTML widget. Those are what tests read: an ``Output`` widget captures
+nothing outside a kernel, so it is used only for display.
+
+Chart builders (``chart_*``) take the model's tidy frames and return Altair charts; they compute
+nothing.
+"""
+from __future__ import annotations
+
+import html
+from dataclasses import replace
+from typing import Any
+
+import altair as alt
+import ipywidgets as widgets
+import pandas as pd
+
+from techseg_lib import strategy
+
+__all__ = ["StrategyApp", "build_app", "chart_distributions", "chart_breakeven_map",
+           "chart_roadmap", "summary_html"]
+
+PATH_COLOURS = {"disruptor": "#c0392b", "alternative": "#2471a3"}
+
+
+# ------------------------------------------------------------------------------------------------
+# Charts (pure: frame in, chart out)
+# ------------------------------------------------------------------------------------------------
+
+def chart_distributions(frame: pd.DataFrame, *, title: str = "Value of each path") -> alt.Chart:
+    """Histogram of both paths from :func:`techseg_lib.strategy.distribution_frame`.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Columns ``path``, ``bin_start``, ``bin_end``, ``share`` (one row per bin and path).
+    """
+    data = frame[frame["count"] > 0] if "count" in frame.columns else frame
+    scale = alt.Scale(domain=list(PATH_COLOURS), range=list(PATH_COLOURS.values()))
+    bars = alt.Chart(data).mark_bar(opacity=0.65).encode(
+        x=alt.X("bin_start:Q", title="value (money; defaults: multiples of the disruptor's investment)"),
+        x2="bin_end:Q",
+        y=alt.Y("share:Q", title="share of trials", axis=alt.Axis(format="%")),
+        color=alt.Color("path:N", scale=scale, title="path"),
+        tooltip=[alt.Tooltip("path:N"), alt.Tooltip("bin_start:Q", format=".2f", title="from"),
+                 alt.Tooltip("bin_end:Q", format=".2f", title="to"),
+                 alt.Tooltip("share:Q", format=".1%")],
+    )
+    zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(strokeDash=[4, 3], color="#555").encode(
+        x="x:Q")
+    return (bars + zero).properties(title=title, width=520, height=260)
+
+
+def chart_breakeven_map(frame: pd.DataFrame) -> alt.Chart:
+    """Heat map of P(alternative wins) over success rate x competitors, from
+    :func:`techseg_lib.strategy.breakeven_map` (tooltip: expected difference)."""
+    heat = alt.Chart(frame).mark_rect().encode(
+        x=alt.X("transformation_success_rate:O", title="transformation success rate",
+                axis=alt.Axis(format=".2f")),
+        y=alt.Y("competitors:O", title="competitors", sort="descending"),
+        color=alt.Color("p_alternative_wins:Q", title="P(alternative wins)",
+                        scale=alt.Scale(domain=[0, 1], scheme="redblue")),
+        tooltip=["transformation_success_rate:Q", "competitors:Q",
+                 alt.Tooltip("p_alternative_wins:Q", format=".1%"),
+                 alt.Tooltip("expected_difference:Q", format=".3f")],
+    ).properties(width=420, height=320,
+                 title="Where the alternative beats the disruptor")
+    return heat
+
+
+def chart_roadmap(frame: pd.DataFrame) -> alt.Chart:
+    """Sprints per quarter and purpose, from :func:`techseg_lib.strategy.sprint_roadmap`."""
+    return alt.Chart(frame).mark_bar().encode(
+        x=alt.X("quarter:O", title="quarter"),
+        y=alt.Y("sprints:Q", title="sprints"),
+        color=alt.Color("purpose:N", sort=list(strategy.PURPOSES), title="purpose"),
+        tooltip=["quarter:O", "purpose:N", "sprints:Q",
+                 alt.Tooltip("sprint_length_weeks:Q", format=".1f", title="weeks per sprint")],
+    ).properties(width=420, height=220, title="Sprint roadmap per purpose")
+
+
+def summary_html(summary: dict[str, Any], params: strategy.StrategyParams) -> str:
+    """Small HTML table of :func:`techseg_lib.strategy.summarise` output (numbers only)."""
+    rows = []
+    for path in strategy.PATHS:
+        s = summary[path]
+        rows.append(f"<tr><td>{html.escape(path)}</td><td>{s['mean']:.2f}</td>"
+                    f"<td>{s['p_loss']:.0%}</td><td>{s['p5']:.2f}</td><td>{s['p95']:.2f}</td></tr>")
+    return ("<table><thead><tr><th>path</th><th>mean</th><th>P(loss)</th><th>P5</th><th>P95</th>"
+            "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
+            f"<p>P(alternative beats disruptor): <b>{summary['p_alternative_wins']:.0%}</b> "
+            f"&middot; sprint success at this stretch: "
+            f"{strategy.effective_sprint_success(params):.0%}</p>")
+
+
+# ------------------------------------------------------------------------------------------------
+# The app
+# ------------------------------------------------------------------------------------------------
+
+def _in_kernel() -> bool:
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with ipywidgets
+        return False
+    shell = get_ipython()
+    return shell is not None and getattr(shell, "kernel", None) is not None
+
+
+class StrategyApp:
+    """Sliders, a summary and a chart; state lives on plain attributes.
+
+    Attributes
+    ----------
+    base_params : StrategyParams
+        Parameters the sliders start from; fields without a slider stay as given.
+    params : StrategyParams
+        Parameters of the latest simulation.
+    result : StrategyResult
+        Latest simulation (arrays of shape (n_trials,)).
+    summary : dict
+        :func:`techseg_lib.strategy.summarise` of ``result``.
+    frame : DataFrame
+        Binned tidy frame of ``result`` (what the chart draws; never the raw trials).
+    chart : altair.Chart
+    chart_spec : dict
+        Vega-Lite spec of ``chart``.
+    n_updates : int
+        Simulations run so far (1 after construction).
+    sliders : dict[str, ipywidgets.Widget]
+        Keyed by parameter name.
+    widget : ipywidgets.VBox
+        What the notebook displays.
+    """
+
+    SLIDER_FIELDS = ("transformation_success_rate", "competitors", "stretch", "horizon_quarters")
+
+    def __init__(self, params: strategy.StrategyParams | None = None, *, n_trials: int = 20_000,
+                 seed: int | None = None, bins: int = 60) -> None:
+        self.base_params = params or strategy.StrategyParams()
+        self.n_trials = int(n_trials)
+        self.seed = self.base_params.seed if seed is None else int(seed)
+        self.bins = int(bins)
+        p = self.base_params
+        style = {"description_width": "14em"}
+        layout = widgets.Layout(width="34em")
+        self.sliders: dict[str, widgets.Widget] = {
+            "transformation_success_rate": widgets.FloatSlider(
+                value=p.transformation_success_rate, min=0.0, max=1.0, step=0.01,
+                description="transformation success", readout_format=".2f",
+                continuous_update=False, style=style, layout=layout),
+            "competitors": widgets.IntSlider(
+                value=p.competitors, min=0, max=max(30, p.competitors), step=1,
+                description="competitors", continuous_update=False, style=style, layout=layout),
+            "stretch": widgets.FloatSlider(
+                value=p.stretch, min=0.5, max=max(3.0, p.stretch), step=0.05,
+                description="stretch (ambition / velocity)", readout_format=".2f",
+                continuous_update=False, style=style, layout=layout),
+            "horizon_quarters": widgets.IntSlider(
+                value=p.horizon_quarters, min=1, max=max(20, p.horizon_quarters), step=1,
+                description="horizon (quarters)", continuous_update=False, style=style,
+                layout=layout),
+        }
+        self.summary_widget = widgets.HTML()
+        self.output = widgets.Output()
+        self.n_updates = 0
+        for slider in self.sliders.values():
+            slider.observe(self.on_change, names="value")
+        self.widget = widgets.VBox([*self.sliders.values(), self.summary_widget, self.output])
+        self.update()
+
+    # -- callbacks ---------------------------------------------------------------------------
+    def params_from_sliders(self) -> strategy.StrategyParams:
+        """The base parameters with the four slider values applied."""
+        values = {name: s.value for name, s in self.sliders.items()}
+        changes: dict[str, Any] = {
+            "competitors": int(values["competitors"]),
+            "stretch": float(values["stretch"]),
+            "horizon_quarters": int(values["horizon_quarters"]),
+        }
+        rate = float(values["transformation_success_rate"])
+        if abs(rate - self.base_params.transformation_success_rate) > 1e-12:
+            changes.update(transformation_success_rate=rate, success_definition="custom")
+        return replace(self.base_params, **changes)
+
+    def on_change(self, change: dict[str, Any] | None = None) -> None:
+        """``observe`` handler of every slider: re-run and redraw."""
+        self.update()
+
+    def update(self) -> None:
+        """Simulate with the slider values and refresh every stored output."""
+        self.params = self.params_from_sliders()
+        self.result = strategy.simulate(self.params, n_trials=self.n_trials, seed=self.seed)
+        self.summary = strategy.summarise(self.result)
+        self.frame = strategy.distribution_frame(self.result, bins=self.bins)
+        self.chart = chart_distributions(self.frame)
+        self.chart_spec = self.chart.to_dict()
+        self.summary_widget.value = summary_html(self.summary, self.params)
+        self.n_updates += 1
+        if _in_kernel():  # Output captures only inside a kernel; tests read the attributes
+            from IPython.display import display
+            self.output.clear_output(wait=True)
+            with self.output:
+                display(self.chart)
+
+    # -- display -----------------------------------------------------------------------------
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)
+
+
+def build_app(params: strategy.StrategyParams | None = None, *, n_trials: int = 20_000,
+              seed: int | None = None) -> StrategyApp:
+    """The teaching app, simulated once with the starting values.
+
+    Parameters
+    ----------
+    params : StrategyParams, optional
+        Starting values (default: shipped defaults).
+    n_trials : int
+        Trials per re-simulation (small so that sliders feel live).
+    seed : int, optional
+        Fixed seed for every re-simulation (default ``params.seed``).
+    """
+    return StrategyApp(params, n_trials=n_trials, seed=seed)
