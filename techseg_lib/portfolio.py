@@ -41,19 +41,21 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
                     "details", "long description"),
     "vendor": ("vendor", "manufacturer", "supplier", "provider", "publisher", "make",
                "vendor name", "software vendor", "brand", "company"),
-    "category": ("category", "sys_class_name", "class", "ci class", "type", "asset type",
+    "category": ("category", "sys_class_name", "class", "ci class", "subtype", "type", "asset type",
                  "application type", "subcategory", "product family", "family", "kind",
                  "classification", "fact sheet type", "model category", "device type"),
     "users": ("users", "used by", "user group", "user groups", "audience", "user type",
               "primary users", "who uses it", "end users", "consumers", "user base"),
     "deployment": ("deployment", "hosting", "hosted", "hosting model", "environment type",
                    "deployment model", "platform", "location type", "where deployed",
-                   "runs on", "delivery model", "installation", "site type"),
+                   "runs on", "delivery model", "installation", "site type", "hosting type",
+                   "location"),
     "lifecycle": ("lifecycle", "status", "install_status", "install status", "lifecycle phase",
                   "lifecycle status", "stage", "state", "phase", "used_for", "used for",
                   "lifecycle: active", "life cycle", "operational_status", "operational status"),
     "owner": ("owner", "owned_by", "owned by", "business owner", "budget owner",
-              "responsible", "subscriptions", "managed by", "department", "it owner",
+              "responsible", "subscriptions", "subscriptions responsible", "managed by",
+              "department", "it owner",
               "application owner", "support group", "support_group", "cost center"),
     "sanctioned": ("sanctioned", "approved", "approved by it", "it approved", "it sanctioned",
                    "u_it_sanctioned", "sanction status", "approval status", "managed by it",
@@ -61,7 +63,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "source": ("discovery_source", "discovery source", "source", "discovered by",
                "data source"),
     "tags": ("tags", "tag", "labels", "keywords"),
-    "cost": ("cost", "annual cost", "annual cost eur", "annual cost usd", "annual cost gbp",
+    "cost": ("cost", "annual cost", "total annual cost", "annual cost eur", "annual cost usd",
+             "annual cost gbp",
              "yearly cost", "spend", "annual spend", "total cost", "run cost", "cost eur",
              "cost usd", "tco", "license cost", "licence cost"),
     "criticality": ("criticality", "business criticality", "business_criticality",
@@ -311,7 +314,7 @@ def _cost_like(series: pd.Series) -> pd.Series:
 
 SCHEMA = pa.DataFrameSchema(
     {
-        "name": pa.Column(str, nullable=True, checks=pa.Check(
+        "name": pa.Column(str, nullable=False, checks=pa.Check(
             _not_blank, element_wise=False, error="no name: every item needs a name")),
         "id": pa.Column(str, nullable=True, required=False, checks=pa.Check(
             _unique_when_present, element_wise=False,

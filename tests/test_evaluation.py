@@ -1,0 +1,43 @@
+"""The classifier against techseg's own held-out evaluation split (data/eval, split=test).
+
+The taxonomy was set on the dev split only; these tests guard the issue's targets on the held-out
+split so that a taxonomy edit that degrades them fails.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from techseg_lib import classify
+from techseg_lib.metrics import classification_report
+
+EVAL = Path(__file__).resolve().parents[1] / "data" / "eval" / "technology_items.csv"
+INPUTS = ["name", "description", "vendor", "category", "users", "deployment"]
+
+
+@pytest.fixture(scope="module")
+def held_out() -> dict:
+    items = pd.read_csv(EVAL, dtype=str, keep_default_na=False, na_values=[""])
+    assert len(items) >= 300
+    assert items["source_url"].notna().all() and items["rule"].notna().all()
+    test = items[items["split"] == "test"].reset_index(drop=True)
+    assert 0.25 <= len(test) / len(items) <= 0.35
+    result = classify(test[INPUTS])
+    return classification_report(test["purpose"], result["purpose"], result["needs_review"],
+                                 test["difficulty"] == "ambiguous")
+
+
+def test_macro_f1_on_held_out_split(held_out):
+    assert held_out["macro_f1"] >= 0.90
+
+
+def test_clear_items_rarely_flagged(held_out):
+    assert held_out["review_rate_clear"] <= 0.15
+
+
+@pytest.mark.xfail(strict=True, reason="target not met yet: 57% of held-out ambiguous items are "
+                   "flagged (70% wanted); see the issue note")
+def test_ambiguous_items_mostly_flagged(held_out):
+    assert held_out["review_rate_ambiguous"] >= 0.70

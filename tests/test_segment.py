@@ -1,0 +1,224 @@
+"""The classifier: what it decides, its evidence, and its invariants (hypothesis)."""
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from techseg_lib import TaxonomyError, classify, load_taxonomy, summarize
+from techseg_lib.segment import OUTPUT_COLUMNS, TokenisedColumn, effective_purpose
+from techseg_lib.taxonomy import normalise_phrase
+
+TAXONOMY = load_taxonomy()
+
+
+def one(**fields) -> pd.Series:
+    return classify(pd.DataFrame([fields], dtype="str")).iloc[0]
+
+
+def test_deciding_question_is_what_it_acts_on():
+    assert one(name="SAP S/4HANA", description="ERP for finance", users="Employees").purpose == "IT"
+    assert one(name="Line 3 HMI", description="WinCC operator panel").purpose == "OT"
+    assert one(name="Guest booking app", users="Guests", deployment="App Store").purpose == "CT"
+
+
+def test_structured_columns_outweigh_free_text():
+    # the text says "customer" but the users column says operators on the plant floor
+    row = one(name="Customer order display", users="Machine operators", deployment="Plant floor")
+    assert row.purpose == "OT"
+    assert row.evidence.split(" | ")[0].split(" <- ")[1].startswith("users:")
+
+
+def test_evidence_names_field_cue_and_weight():
+    row = one(name="Cell PLC", category="PLC")
+    assert row.evidence.startswith("OT ")
+    assert "category:plc (x6)" in row.evidence  # cue weight 3 x category weight 2
+
+
+def test_no_evidence_falls_to_prior_and_is_flagged():
+    row = one(name="Zyxq 7")
+    assert row.purpose == "IT" and row.needs_review
+    assert row.evidence == "no cue matched; IT by default (prior)"
+
+
+def test_contested_technology_is_flagged_with_reason():
+    row = one(name="Salesforce Sales Cloud", description="CRM for account managers",
+              users="Sales staff")
+    assert row.needs_review
+    assert "contested: crm" in row.evidence
+
+
+def test_conflicting_evidence_lowers_confidence():
+    clear = one(name="Line HMI", description="Operator panel on the shop floor")
+    mixed = one(name="Line HMI", description="Operator panel on the shop floor",
+                users="Customers")
+    assert mixed.confidence < clear.confidence
+
+
+def test_shadow_it_from_sanction_tags_discovery_and_byod():
+    frame = pd.DataFrame({
+        "Name": ["Miro", "Trello", "Canva", "Slack", "Personal iPhones", "Jira"],
+        "Approved by IT": ["No", "", "", "Yes", "", ""],
+        "Tags": ["", "Unsanctioned", "", "", "", ""],
+        "discovery_source": ["", "", "SaaS discovery", "", "", "SaaS discovery"],
+        "Description": ["", "", "", "", "BYOD phones", ""],
+    }, dtype="str")
+    frame.loc[5, "Approved by IT"] = "Yes"
+    assert classify(frame)["shadow_it"].tolist() == [True, True, True, False, True, False]
+
+
+def test_mode_two_from_lifecycle_and_names_not_from_planning_words():
+    frame = pd.DataFrame({
+        "name": ["AGV fleet", "Robot mower pilot", "Production planning", "MES"],
+        "used_for": ["Proof of Concept", "", "", "Production"],
+        "install_status": ["Installed", "Installed", "Installed", "Installed"],
+    }, dtype="str")
+    assert classify(frame)["mode"].tolist() == [2, 2, 1, 1]
+
+
+def test_purdue_levels_for_ot_only():
+    frame = pd.DataFrame({"name": ["Flow transmitter", "Press PLC", "Line HMI",
+                                   "Process historian", "SAP ERP"]}, dtype="str")
+    out = classify(frame)
+    assert out["purdue_level"].tolist()[:4] == [0, 1, 2, 3]
+    assert pd.isna(out["purdue_level"].iloc[4])
+
+
+def test_override_kept_beside_model_label():
+    frame = pd.DataFrame({"Name": ["Salesforce", "Kiosk"], "Purpose override": ["CT", None]},
+                         dtype="str")
+    out = classify(frame)
+    assert out["Purpose override"].tolist()[0] == "CT"  # the input column is untouched
+    assert effective_purpose(out).tolist() == ["CT", "CT"]
+    summary = summarize(out)
+    assert summary["purpose_counts"]["CT"] == 2
+    assert summary["overrides"] == int(out["purpose"].iloc[0] != "CT")
+
+
+def test_output_columns_added_after_every_input_column():
+    frame = pd.DataFrame({"Name": ["PLC"], "Weird column": ["x"], "purpose": ["mine"]},
+                         dtype="str")
+    out = classify(frame)
+    assert list(out.columns) == ["Name", "Weird column", "purpose_input", *OUTPUT_COLUMNS]
+    assert out["purpose_input"].tolist() == ["mine"]
+
+
+def test_user_taxonomy_file(tmp_path):
+    path = tmp_path / "t.yaml"
+    path.write_text("""
+field_weights: {name: 1.0}
+confidence: {strength_scale: 1.0, review_below: 0.5}
+purposes:
+  IT: [widget]
+  OT: [gizmo]
+  CT: [thing]
+""")
+    taxonomy = load_taxonomy(path)
+    out = classify(pd.DataFrame({"name": ["gizmo", "widget", "thing"]}, dtype="str"), taxonomy)
+    assert out["purpose"].tolist() == ["OT", "IT", "CT"]
+
+
+@pytest.mark.parametrize("text, message", [
+    ("purposes: {XT: [a]}\nfield_weights: {name: 1}\nconfidence: {}", "unknown purpose"),
+    ("purposes: {IT: [a, a]}\nfield_weights: {name: 1}\n"
+     "confidence: {strength_scale: 1, review_below: 0.5}", "appears twice"),
+    ("purposes: {IT: [a b c d]}\nfield_weights: {name: 1}\n"
+     "confidence: {strength_scale: 1, review_below: 0.5}", "4 words"),
+    ("purposes: {IT: [a]}\nfield_weights: {name: -1}\nconfidence: {}", "out of range"),
+    ("purposes: {IT: [a]}\nfield_weights: {nme: 1}\nconfidence: {}", "unknown field"),
+    ("purpose: {}", "unknown key"),
+])
+def test_bad_taxonomy_names_file_and_key(tmp_path, text, message):
+    path = tmp_path / "bad.yaml"
+    path.write_text(text)
+    with pytest.raises(TaxonomyError) as caught:
+        load_taxonomy(path)
+    assert "bad.yaml" in str(caught.value) and message in str(caught.value)
+
+
+def test_phrase_matching_whole_words_plural_and_three_word_phrases():
+    column = TokenisedColumn(pd.Series(["Robots on the shop-floor", "shopping", None,
+                                        "Programmable logic controllers"], dtype="str"))
+    phrases = [normalise_phrase(p) for p in
+               ("robot", "shop floor", "shop", "programmable logic controller")]
+    value, phrase = column.match(phrases)
+    found = {(int(v), int(p)) for v, p in zip(value, phrase)}
+    codes = column.codes
+    assert codes[2] == -1  # missing never matches
+    assert found == {(codes[0], 0), (codes[0], 1), (codes[0], 2), (codes[3], 3)}
+
+
+# -------------------------------------------------------------------------- invariants
+
+WORDS = ["PLC", "HMI", "ERP", "kiosk", "customer", "app", "sensor", "payroll", "robot",
+         "CRM", "pilot", "SaaS", "Siemens", "staff", "guests", "plant floor", "", "x"]
+text = st.lists(st.sampled_from(WORDS), min_size=0, max_size=4).map(" ".join)
+portfolios = st.lists(
+    st.fixed_dictionaries({"Name": text.filter(bool), "Description": text, "Used by": text,
+                           "Hosting": text, "Status": st.sampled_from(["Live", "Pilot", ""])}),
+    min_size=1, max_size=25).map(lambda rows: pd.DataFrame(rows, dtype="str"))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(portfolios, st.randoms(use_true_random=False))
+def test_row_count_order_and_ranges(frame, random):
+    out = classify(frame, TAXONOMY)
+    assert len(out) == len(frame)
+    assert out.index.equals(frame.index)
+    assert out["Name"].tolist() == frame["Name"].tolist()
+    assert out["confidence"].between(0, 1).all()
+    assert set(out["purpose"].astype(str)) <= {"IT", "OT", "CT"}
+    assert (out["runner_up"].astype(str) != out["purpose"].astype(str)).all()
+    assert out["mode"].isin([1, 2]).all()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(portfolios, st.randoms(use_true_random=False))
+def test_independent_of_row_order(frame, random):
+    order = list(range(len(frame)))
+    random.shuffle(order)
+    shuffled = frame.iloc[order]
+    a = classify(frame, TAXONOMY).iloc[order].reset_index(drop=True)
+    b = classify(shuffled, TAXONOMY).reset_index(drop=True)
+    pd.testing.assert_frame_equal(a.astype(str), b.astype(str))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(portfolios, st.lists(st.booleans(), min_size=5, max_size=5))
+def test_independent_of_column_name_case(frame, upper):
+    renamed = frame.rename(columns={c: c.upper() if u else c.lower()
+                                    for c, u in zip(frame.columns, upper)})
+    a = classify(frame, TAXONOMY)[list(OUTPUT_COLUMNS)]
+    b = classify(renamed, TAXONOMY)[list(OUTPUT_COLUMNS)]
+    pd.testing.assert_frame_equal(a.astype(str), b.astype(str))
+
+
+def test_identical_inputs_identical_outputs():
+    frame = pd.DataFrame({"Name": ["PLC", "Kiosk", "ERP"] * 3}, dtype="str")
+    first, second = classify(frame), classify(frame.copy())
+    pd.testing.assert_frame_equal(first, second)
+    assert first.iloc[0:3].astype(str).values.tolist() == first.iloc[3:6].astype(str).values.tolist()
+
+
+def test_empty_portfolio():
+    out = classify(pd.DataFrame({"Name": pd.Series([], dtype="str")}))
+    assert len(out) == 0 and list(out.columns) == ["Name", *OUTPUT_COLUMNS]
+
+
+def test_progress_reports_every_stage():
+    seen = []
+    classify(pd.DataFrame({"Name": ["PLC"], "Vendor": ["Siemens"]}, dtype="str"),
+             progress=lambda stage, done, total: seen.append((done, total)))
+    assert [d for d, _ in seen] == list(range(1, seen[-1][1] + 1))
+
+
+def test_confidence_formula():
+    taxonomy = dataclasses.replace(TAXONOMY, prior={"IT": 0.0, "OT": 0.0, "CT": 0.0})
+    row = classify(pd.DataFrame({"name": ["plc"]}, dtype="str"), taxonomy).iloc[0]
+    s1 = 3.0 * taxonomy.field_weights["name"]  # cue "plc" weighs 3
+    expected = (1 - np.exp(-s1 / taxonomy.strength_scale)) * 1.0
+    assert row.confidence == pytest.approx(expected, abs=1e-4)
