@@ -31,6 +31,7 @@ import yaml
 
 from techseg_lib.errors import ConfigError, PortfolioError, Problem
 from techseg_lib.portfolio import parse_amounts, resolve_columns
+from techseg_lib.segment import effective_purpose
 
 PURPOSES: tuple[str, ...] = ("IT", "OT", "CT")
 """The three purposes, in the order every table in this module uses."""
@@ -296,59 +297,6 @@ def field_column(portfolio: pd.DataFrame, field: str) -> str | None:
     if field in portfolio.columns:
         return field
     return resolve_columns(portfolio.columns).get(field)
-
-
-def effective_purpose(portfolio: pd.DataFrame, *, purpose_column: str = "purpose",
-                      override_column: str | None = "purpose_override") -> pd.Series:
-    """The purpose each item counts as: the analyst's override where given, else the model's.
-
-    Parameters
-    ----------
-    portfolio : DataFrame
-        Classified portfolio with ``purpose_column``; ``override_column`` is optional.
-    purpose_column : str
-        Column with the model's label ("IT", "OT" or "CT").
-    override_column : str or None
-        Column with an analyst's label; used where non-null and non-blank. None ignores
-        overrides. The default also finds an override under a synonym header (e.g.
-        ``Purpose override``).
-
-    Returns
-    -------
-    Series of str
-        "IT", "OT" or "CT" per row, same index as ``portfolio``.
-
-    Raises
-    ------
-    PortfolioError
-        Column missing, or a label that is not IT / OT / CT (every bad row is listed).
-    """
-    src = _source(portfolio)
-    if purpose_column not in portfolio.columns:
-        raise PortfolioError([Problem(src, f"column {purpose_column!r} not found", "classify the "
-                                      "portfolio first, or pass purpose_column=<the label column>")])
-    purpose = portfolio[purpose_column].astype("str").str.strip().str.upper()
-    purpose = purpose.where(portfolio[purpose_column].notna())
-    if override_column is not None:
-        override_column = field_column(portfolio, override_column) \
-            if override_column == "purpose_override" else override_column
-    if override_column is not None and override_column in portfolio.columns:
-        ov = portfolio[override_column]
-        ov_txt = ov.astype("str").str.strip().str.upper()
-        given = ov.notna() & ov_txt.ne("")
-        purpose = purpose.where(~given, ov_txt)
-    bad = ~purpose.isin(PURPOSES)
-    if bad.any():
-        positions = np.flatnonzero(bad.to_numpy())
-        problems = [
-            Problem(src, f"purpose {portfolio[purpose_column].iloc[i]!r} is not IT, OT or CT"
-                    if override_column not in portfolio.columns or pd.isna(portfolio[override_column].iloc[i])
-                    else f"purpose override {portfolio[override_column].iloc[i]!r} is not IT, OT or CT",
-                    "use exactly IT, OT or CT", row=int(i) + 2)
-            for i in positions[:50]
-        ]
-        raise PortfolioError(problems)
-    return purpose.astype("str")
 
 
 def _known_costs(portfolio: pd.DataFrame) -> pd.Series:

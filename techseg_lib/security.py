@@ -56,6 +56,7 @@ import yaml
 
 from .distributions import PertTable, pert, pert_mean, pert_var
 from .errors import ConfigError, TechsegError
+from .segment import effective_purpose
 
 __all__ = [
     "FORMS", "PURPOSES", "SCENARIOS", "HeatmapParams", "LagParams", "PertRange", "PurposeProfile",
@@ -565,21 +566,6 @@ def criticality_weights(values: pd.Series, params: SecurityParams) -> np.ndarray
     return out
 
 
-def _effective_purpose(items: pd.DataFrame) -> pd.Series:
-    if "purpose" not in items.columns:
-        raise TechsegError("items need a 'purpose' column (IT, OT or CT): classify the portfolio "
-                           "first")
-    purpose = items["purpose"]
-    if "purpose_override" in items.columns:
-        purpose = items["purpose_override"].where(items["purpose_override"].isin(PURPOSES),
-                                                  purpose)
-    bad = sorted(set(purpose[~purpose.isin(PURPOSES)].astype(str)))
-    if bad:
-        raise TechsegError(f"purpose values not understood: {', '.join(bad)}. Allowed: "
-                           f"{', '.join(PURPOSES)}")
-    return purpose
-
-
 def exposure_from_items(items: pd.DataFrame, params: SecurityParams) -> dict[str, float]:
     """Each purpose's exposure from the segmented portfolio.
 
@@ -601,7 +587,7 @@ def exposure_from_items(items: pd.DataFrame, params: SecurityParams) -> dict[str
     dict
         ``{"IT": float, "OT": float, "CT": float}``, each ``>= 0`` (dimensionless).
     """
-    purpose = _effective_purpose(items)
+    purpose = effective_purpose(items)
     if "criticality" in items.columns:
         w = criticality_weights(items["criticality"], params)
     else:
@@ -940,7 +926,7 @@ def score_items(items: pd.DataFrame, params: SecurityParams) -> pd.DataFrame:
     """
     if "name" not in items.columns:
         raise TechsegError("items need a 'name' column for the heat map")
-    purpose = _effective_purpose(items).to_numpy()
+    purpose = effective_purpose(items).to_numpy()
     if "criticality" in items.columns:
         w = criticality_weights(items["criticality"], params)
     else:

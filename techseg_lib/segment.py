@@ -24,6 +24,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .errors import PortfolioError, Problem
 from .portfolio import PURPOSES, SYNONYMS, fold, resolve_columns
 from .taxonomy import FIELDS, MAX_WORDS, Taxonomy, load_taxonomy
 
@@ -436,15 +437,59 @@ def _purdue(cache: _Columns, columns, taxonomy, is_ot) -> pd.arrays.IntegerArray
 
 # --------------------------------------------------------------------------------- summary
 
-def effective_purpose(classified: pd.DataFrame) -> pd.Series:
-    """The analyst's override where one is given (``purpose_override`` column), else the
-    model's ``purpose``."""
-    columns = resolve_columns(classified.columns)
-    purpose = classified["purpose"]
-    if "purpose_override" not in columns:
-        return purpose
-    override = classified[columns["purpose_override"]].astype("str").str.strip().str.upper()
-    return override.where(override.isin(PURPOSES), purpose).astype("str")
+def effective_purpose(portfolio: pd.DataFrame, *, purpose_column: str = "purpose",
+                      override_column: str | None = "purpose_override") -> pd.Series:
+    """The purpose each item counts as: the analyst's override where given, else the model's.
+
+    The one definition used by every analysis (the override is kept next to the model's label,
+    never in place of it).
+
+    Parameters
+    ----------
+    portfolio : DataFrame
+        Classified portfolio with ``purpose_column``; ``override_column`` is optional.
+    purpose_column : str
+        Column with the model's label ("IT", "OT" or "CT").
+    override_column : str or None
+        Column with an analyst's label; used where non-null and non-blank. None ignores
+        overrides. The default also finds an override under a synonym header (e.g.
+        ``Purpose override``).
+
+    Returns
+    -------
+    Series of str
+        "IT", "OT" or "CT" per row, same index as ``portfolio``.
+
+    Raises
+    ------
+    PortfolioError
+        Column missing, or a label that is not IT / OT / CT (every bad row is listed).
+    """
+    source = portfolio.attrs.get("source", "<portfolio>")
+    if purpose_column not in portfolio.columns:
+        raise PortfolioError([Problem(source, f"column {purpose_column!r} not found",
+                                      "classify the portfolio first, or pass "
+                                      "purpose_column=<the label column>")])
+    purpose = portfolio[purpose_column].astype("str").str.strip().str.upper()
+    purpose = purpose.where(portfolio[purpose_column].notna())
+    if override_column == "purpose_override" and override_column not in portfolio.columns:
+        override_column = resolve_columns(portfolio.columns).get("purpose_override")
+    overridden = np.zeros(len(portfolio), dtype=bool)
+    if override_column is not None and override_column in portfolio.columns:
+        override = portfolio[override_column]
+        text = override.astype("str").str.strip().str.upper()
+        given = (override.notna() & text.ne("")).to_numpy(dtype=bool)
+        purpose = purpose.where(~given, text)
+        overridden = given
+    bad = np.flatnonzero(~purpose.isin(PURPOSES).to_numpy(dtype=bool))
+    if len(bad):
+        column = np.where(overridden[bad], override_column, purpose_column)
+        raise PortfolioError([
+            Problem(source, f"{'purpose override' if overridden[i] else 'purpose'} "
+                    f"{portfolio[c].iloc[i]!r} is not IT, OT or CT", "use exactly IT, OT or CT",
+                    row=int(i) + 2, column=c)
+            for i, c in zip(bad[:50], column[:50])])
+    return purpose.astype("str")
 
 
 def summarize(classified: pd.DataFrame) -> dict:
