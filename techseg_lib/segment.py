@@ -17,7 +17,9 @@ n-gram keys against the cue table. No Python loop runs per row.
 """
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -38,24 +40,41 @@ Progress = Callable[[str, int, int], None]
 
 # ------------------------------------------------------------------------- phrase matching
 
-def _tokenise(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Tokenise distinct text values.
+def _tokenise(values: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Tokenise distinct text values (an Arrow string array without nulls).
 
     Returns ``(owner, token_ids, vocabulary)``: for every token in reading order the index of
     the value it came from, its id in ``vocabulary`` (an array of distinct stemmed tokens).
     """
-    array = pa.array(values, type=pa.large_string(), from_pandas=True)
     words = pc.utf8_split_whitespace(
-        pc.replace_substring_regex(pc.utf8_lower(array), r"[^\p{L}\p{N}]+", " "))
+        pc.replace_substring_regex(pc.utf8_lower(values), r"[^\p{L}\p{N}]+", " "))
     lengths = pc.list_value_length(words).fill_null(0).to_numpy(zero_copy_only=False)
-    flat = pc.list_flatten(words)
-    flat = pc.replace_substring_regex(flat, r"^(.{2,}[^s])s$", r"\1")  # == taxonomy.stem
-    encoded = pc.dictionary_encode(flat).combine_chunks() if isinstance(
-        flat, pa.ChunkedArray) else pc.dictionary_encode(flat)
+    flat = pc.replace_substring_regex(pc.list_flatten(words), r"^(.{2,}[^s])s$", r"\1")
+    encoded = pc.dictionary_encode(flat)  # the stem above is taxonomy.stem
     owner = np.repeat(np.arange(len(values), dtype=np.int64), lengths.astype(np.int64))
     token_ids = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
     vocabulary = encoded.dictionary.to_numpy(zero_copy_only=False)
     return owner, token_ids, vocabulary
+
+
+def _dictionary(column: pd.Series) -> tuple[np.ndarray, pa.Array]:
+    """Codes (int64, -1 where missing) and distinct values (Arrow strings) of a text column.
+
+    Arrow-backed string columns (pandas 3's default) are encoded by Arrow without creating a
+    Python object per value; other columns go through :func:`pandas.factorize`.
+    """
+    if isinstance(column.dtype, pd.StringDtype) and column.dtype.storage == "pyarrow":
+        array = column.array.__arrow_array__()  # the Arrow data, no copy
+        if isinstance(array, pa.ChunkedArray):
+            array = array.combine_chunks()
+        if pa.types.is_large_string(array.type):
+            array = array.cast(pa.string())
+        encoded = array.dictionary_encode()
+        codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+        return codes, encoded.dictionary
+    codes, uniques = pd.factorize(column.astype("str"), use_na_sentinel=True)
+    return codes.astype(np.int64), pa.array(np.asarray(uniques, dtype=object),
+                                            type=pa.string(), from_pandas=True)
 
 
 class TokenisedColumn:
@@ -70,21 +89,28 @@ class TokenisedColumn:
     ----------
     codes : ndarray of int64, shape (n_rows,)
         Index of each row's value among the distinct values, -1 where missing.
+    values : pyarrow.Array of str, shape (n_values,)
+        The distinct values.
     n_values : int
         Number of distinct values.
     """
 
     def __init__(self, column: pd.Series):
-        codes, uniques = pd.factorize(column, use_na_sentinel=True)
-        self.codes = codes.astype(np.int64)
-        self.n_values = len(uniques)
-        values = np.asarray(uniques, dtype=object)
+        self.codes, self.values = _dictionary(column)
+        self.n_values = len(self.values)
         if self.n_values:
-            self._owner, self._tokens, vocabulary = _tokenise(values)
+            self._owner, self._tokens, vocabulary = _tokenise(self.values)
         else:
             self._owner = self._tokens = np.empty(0, dtype=np.int64)
             vocabulary = np.empty(0, dtype=object)
         self._lookup = pd.Index(vocabulary)
+
+    def value_in(self, accepted) -> np.ndarray:
+        """Boolean mask, shape (n_rows,): the row's whole value, trimmed and lower-cased, is one
+        of ``accepted`` (lower-case strings)."""
+        folded = pc.utf8_lower(pc.utf8_trim_whitespace(self.values))
+        hit = pc.is_in(folded, value_set=pa.array(sorted(accepted), type=pa.string()))
+        return np.concatenate([[False], hit.to_numpy(zero_copy_only=False)])[self.codes + 1]
 
     def match(self, phrases: Sequence[tuple[str, ...]]) -> tuple[np.ndarray, np.ndarray]:
         """All (value index, phrase index) pairs where a phrase occurs in a distinct value.
@@ -182,6 +208,17 @@ class _Columns:
             self._cache[header] = TokenisedColumn(self.text(header))
         return self._cache[header]
 
+    def prefetch(self, headers) -> None:
+        """Tokenise several columns at once: Arrow's kernels release the GIL, so columns are
+        encoded in parallel threads (one per core); results do not depend on the order."""
+        todo = [h for h in dict.fromkeys(headers) if h not in self._cache]
+        if len(todo) < 2 or len(self.frame) < 50_000:
+            return
+        with ThreadPoolExecutor(max_workers=min(len(todo), os.cpu_count() or 1)) as pool:
+            for header, column in zip(todo, pool.map(lambda h: TokenisedColumn(self.text(h)),
+                                                     todo)):
+                self._cache[header] = column
+
     def contains(self, headers, phrases) -> np.ndarray:
         mask = np.zeros(len(self.frame), dtype=bool)
         for header in headers:
@@ -229,6 +266,9 @@ def classify(frame: pd.DataFrame, taxonomy: Taxonomy | str | None = None, *,
                          "to get a message that says how to fix it")
     n = len(frame)
     cache = _Columns(frame)
+    cache.prefetch([columns[f][0] for f in FIELDS if f in columns]
+                   + [h for f in ("lifecycle", "tags", "sanctioned", "source", "owner")
+                      for h in columns.get(f, [])])
     purpose_index = {p: i for i, p in enumerate(PURPOSES)}
     cue_purpose = np.array([purpose_index[c.purpose] for c in taxonomy.cues], dtype=np.int64)
     cue_weight = np.array([c.weight for c in taxonomy.cues], dtype=np.float64)
@@ -246,7 +286,7 @@ def classify(frame: pd.DataFrame, taxonomy: Taxonomy | str | None = None, *,
     # Per field: score each distinct value, then reduce values to "signatures" (values with the
     # same scores and strongest cues behave alike), so the rest runs once per distinct
     # combination of signatures across fields instead of once per row.
-    signature_rows, signature_scores, signature_cues = [], [], []
+    signature_rows, signature_scores, signature_cues, signature_contested = [], [], [], []
     for field in scored:
         column = cache.tokens(columns[field][0])
         value_index, cue_index = column.match(cue_phrases)
@@ -257,11 +297,17 @@ def classify(frame: pd.DataFrame, taxonomy: Taxonomy | str | None = None, *,
         strongest = np.full((column.n_values + 1, len(PURPOSES)), -1, dtype=np.int64)
         order = np.lexsort((cue_index, cue_weight[cue_index]))
         strongest[value_index[order] + 1, cue_purpose[cue_index[order]]] = cue_index[order]
+        # contested technology (a CRM, a smart meter, an industrial switch): the first
+        # contested phrase in the value, +1 (0: none)
+        value_index, phrase_index = column.match(taxonomy.contested)
+        contested = np.zeros(column.n_values + 1, dtype=np.int64)
+        contested[value_index[::-1] + 1] = phrase_index[::-1] + 1
         value_signature, first_value = _dense_combination(
-            [*value_scores.view(np.int64).T, *strongest.T])
+            [*value_scores.view(np.int64).T, *strongest.T, contested])
         signature_rows.append(value_signature[column.codes + 1])
         signature_scores.append(value_scores[first_value])
         signature_cues.append(strongest[first_value])
+        signature_contested.append(contested[first_value])
         advance(f"cues in {field}")
 
     if scored:
@@ -271,10 +317,12 @@ def classify(frame: pd.DataFrame, taxonomy: Taxonomy | str | None = None, *,
     m = len(first_row)
     scores = np.tile(np.array([taxonomy.prior[p] for p in PURPOSES]), (m, 1))
     best_cue = np.full((len(scored), len(PURPOSES), m), -1, dtype=np.int64)
+    contested = np.zeros(m, dtype=np.int64)
     for f in range(len(scored)):
         signature = signature_rows[f][first_row]
         scores += signature_scores[f][signature]
         best_cue[f] = signature_cues[f][signature].T
+        contested = np.where(contested == 0, signature_contested[f][signature], contested)
 
     # winner and runner-up per combination; ties go to the earlier purpose (IT, OT, CT)
     ranking = np.argsort(-scores, axis=1, kind="stable")
@@ -283,26 +331,13 @@ def classify(frame: pd.DataFrame, taxonomy: Taxonomy | str | None = None, *,
     with np.errstate(invalid="ignore", divide="ignore"):
         margin = np.where(s1 > 0, (s1 - s2) / s1, 0.0)
     confidence = np.clip((1.0 - np.exp(-s1 / taxonomy.strength_scale)) * margin, 0.0, 1.0)
-    texts = _evidence(best_cue, winner, second, scores, scored, taxonomy)
+    confidence *= np.where(contested > 0, 1.0 - taxonomy.contested_discount, 1.0)
+    notes = [""] + [f" | contested: {label}" for label in taxonomy.contested_labels]
+    texts = [text + notes[c] for text, c in zip(
+        _evidence(best_cue, winner, second, scores, scored, taxonomy), contested)]
     text_code, text_values = pd.factorize(np.asarray(texts, dtype=object))
-    winner, second = winner[inverse], second[inverse]
-    confidence = confidence[inverse]
-    # contested technology (a CRM, a smart meter, an industrial switch): conflicting by nature
-    contested = np.zeros(n, dtype=np.int64)  # index of the first contested phrase + 1
-    for field in scored:
-        column = cache.tokens(columns[field][0])
-        value_index, phrase_index = column.match(taxonomy.contested)
-        first = np.zeros(column.n_values + 1, dtype=np.int64)
-        first[value_index[::-1] + 1] = phrase_index[::-1] + 1
-        found = first[column.codes + 1]
-        contested = np.where(contested == 0, found, contested)
-    confidence = confidence * np.where(contested > 0, 1.0 - taxonomy.contested_discount, 1.0)
-    notes = np.array([""] + [f" | contested: {' '.join(p)}" for p in taxonomy.contested],
-                     dtype=object)
-    evidence_code, evidence_values = pd.factorize(
-        pd.MultiIndex.from_arrays([text_code[inverse], contested]))
-    evidence = pd.Categorical.from_codes(evidence_code, categories=[
-        text_values[t] + notes[c] for t, c in evidence_values])
+    evidence = pd.Categorical.from_codes(text_code[inverse], categories=text_values)
+    winner, second, confidence = winner[inverse], second[inverse], confidence[inverse]
     advance("evidence")
 
     mode = _mode(cache, columns, taxonomy)
@@ -402,9 +437,9 @@ def _shadow_it(cache: _Columns, columns, taxonomy) -> np.ndarray:
     explicit_no = np.zeros(n, dtype=bool)
     explicit_yes = np.zeros(n, dtype=bool)
     for header in columns.get("sanctioned", []):
-        value = cache.text(header).str.strip().str.lower()
-        explicit_no |= value.isin(taxonomy.unsanctioned_values).to_numpy(dtype=bool)
-        explicit_yes |= value.isin(_YES).to_numpy(dtype=bool)
+        column = cache.tokens(header)
+        explicit_no |= column.value_in(taxonomy.unsanctioned_values)
+        explicit_yes |= column.value_in(_YES)
     cue_headers = columns.get("tags", []) + columns.get("source", []) + columns.get("owner", [])
     explicit_no |= cache.contains(cue_headers, taxonomy.unsanctioned_cues)
     text_headers = [h for f in ("name", "description", "deployment", "category", "tags", "users")

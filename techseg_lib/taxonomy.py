@@ -76,6 +76,8 @@ class Taxonomy:
         technology.
     contested : tuple of tuple of str
         Phrases naming technology whose purpose depends on use (CRM, smart meter, ...).
+    contested_labels : tuple of str
+        The same phrases as written in the file (shown in evidence).
     mode2_status, mode2_text : tuple of tuple of str
         Phrases that mark exploratory (bimodal mode 2) work: in status-like columns and tags,
         and (a narrower list) in names and descriptions.
@@ -96,6 +98,7 @@ class Taxonomy:
     review_below: float
     contested_discount: float
     contested: tuple
+    contested_labels: tuple
     mode2_status: tuple
     mode2_text: tuple
     unsanctioned_values: frozenset
@@ -226,6 +229,7 @@ def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
         contested_discount=_number(confidence.get("contested_discount", 0.0), source,
                                    "confidence.contested_discount", high=1.0),
         contested=_phrases(data.get("contested") or [], source, "contested"),
+        contested_labels=tuple(str(v) for v in data.get("contested") or []),
         mode2_status=_phrases(mode2.get("status", []), source, "mode2.status"),
         mode2_text=_phrases(mode2.get("text", []), source, "mode2.text"),
         unsanctioned_values=frozenset(str(v).strip().lower()
