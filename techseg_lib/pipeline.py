@@ -143,6 +143,9 @@ def render_report(config_path: str | Path, out: str | Path = "reports", *,
                                       analysis.description))
         (work / "summary.json").write_text(json.dumps(summary, indent=2, sort_keys=True),
                                            encoding="utf-8")
-        write_index(work, f"{config.client}: technology by purpose", entries,
-                    {**summary, "config": config.path.name})
+        from .charts.executive import highlights
+
+        write_index(work, "Technology by purpose", entries,
+                    {**summary, "config": config.path.name},
+                    highlights=[(h.title, h.text, h.svg()) for h in highlights(summary)])
     return Path(folder.path)

@@ -821,6 +821,11 @@ ul.analyses li { padding: .75rem 0; border-bottom: 1px solid var(--rule); }
 ul.analyses a { color: var(--accent); font-weight: 600; text-decoration: none; }
 ul.analyses a:hover { text-decoration: underline; }
 .desc { color: var(--muted); margin: .2rem 0 0; }
+h2.section { font-size: 1.25rem; border-bottom: 1px solid var(--rule); margin-top: 2rem; }
+section.highlight h2 { font-size: 1.1rem; margin: 1.25rem 0 .25rem; }
+section.highlight p { margin: 0 0 .5rem; }
+section.highlight figure { margin: 0; }
+section.highlight svg { max-width: 100%; height: auto; }
 dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; font-size: .9rem;
           color: var(--muted); border-top: 1px solid var(--rule); padding-top: 1rem; margin-top: 2rem; }
 dl.meta dt { font-weight: 600; }
@@ -829,7 +834,7 @@ dl.meta dd { margin: 0; font-family: ui-monospace, "DejaVu Sans Mono", monospace
   body { margin: 0; max-width: none; font-size: 11pt; }
   ul.analyses a { color: var(--ink); }
   ul.analyses a::after { content: " (" attr(href) ")"; font-weight: normal; color: var(--muted); }
-  li { break-inside: avoid; }
+  li, section.highlight { break-inside: avoid; }
 }
 """
 
@@ -849,6 +854,7 @@ def write_index(
     title: str,
     entries: Iterable[IndexEntry | Mapping[str, str] | tuple[str, str]],
     summary: Mapping[str, Any],
+    highlights: Iterable[tuple[str, str, str]] = (),
 ) -> Path:
     """Write ``index.html`` into a report folder, linking the rendered analyses.
 
@@ -869,6 +875,10 @@ def write_index(
         (when present), the date (``date``/``generated``/``timestamp``, or else the report folder's
         timestamp), ``techseg_version`` (or ``version``, or else the installed package version),
         ``config`` and ``seed``, so that the report can be reproduced.
+    highlights : iterable of (title, text, svg)
+        The executive summary: per analysis a heading, the headline in words (escaped) and a
+        chart as SVG markup produced by techseg from summary numbers (inserted as is; it must
+        not contain client text). See :func:`techseg_lib.charts.executive.highlights`.
 
     Returns
     -------
@@ -904,6 +914,16 @@ def write_index(
     meta.append(("Seed", summary.get("seed", "")))
     meta_html = "\n".join(f"  <dt>{safe_text(k)}</dt><dd>{safe_text(v)}</dd>" for k, v in meta)
 
+    sections = []
+    for heading, text, svg in highlights:
+        figure = re.sub(r"^<\?xml[^>]*>", "", svg.strip())
+        sections.append(f'<section class="highlight">\n<h2>{safe_text(heading)}</h2>\n'
+                        f'<p>{safe_text(text)}</p>\n<figure>{figure}</figure>\n</section>')
+    summary_html = "\n".join(sections)
+    if summary_html:
+        summary_html = f'<h2 class="section">Executive summary</h2>\n{summary_html}\n' \
+                       f'<h2 class="section">The full analyses</h2>'
+
     page = f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -918,6 +938,7 @@ def write_index(
 <p class="client">{safe_text(client)}</p>
 </header>
 <main>
+{summary_html}
 <ul class="analyses">
 {chr(10).join(items)}
 </ul>
