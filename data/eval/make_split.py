@@ -2,15 +2,39 @@
 
 Usage (from the repository root)::
 
-    python data/eval/make_split.py [path/to/technology_items.csv]
+    python data/eval/make_split.py [path/to/technology_items.csv] [--v1-history]
 
-The split is stratified by (purpose, difficulty): within every stratum the
-rows are ordered by ``item_id``, permuted with one
+Current rule (held-out split v3, since 2026-11-27)
+-------------------------------------------------
+The split follows the ``added`` column and involves no randomness:
+
+* ``added=v1`` (the original 390 rows, ``E0001``-``E0390``) -> ``split=dev``;
+* ``added=v2`` (182 rows, ``E0391``-``E0572``; held out until evaluated once,
+  retired into dev on 2026-11-27) -> ``split=dev``;
+* ``added=v3`` (252 rows, ``E0573``-``E0824``, gathered independently by
+  someone who had not seen the classifier) -> ``split=test``.
+
+No row is ever re-shuffled. Any other ``added`` value is an error: a new
+batch of rows needs a deliberate decision (and a README entry) before it can be
+given a split. The ``split`` column is rewritten in place (every other cell is
+written back unchanged) and the counts per purpose x difficulty x split and per
+batch are printed.
+
+History (v1 held-out split, retired)
+------------------------------------
+Until 2026-11-27 the split was stratified by (purpose, difficulty): within
+every stratum the rows were ordered by ``item_id``, permuted with one
 ``numpy.random.default_rng(20261126)`` generator (strata visited in sorted
-order) and the first ``round(0.30 * n)`` rows of the permutation become
-``split=test``; the rest are ``split=dev``. The ``split`` column is rewritten
-in place (every other cell is written back unchanged) and the counts per
-purpose x difficulty x split are printed.
+order) and the first ``round(0.30 * n)`` rows of the permutation became
+``split=test``. That function is kept as :func:`v1_stratified_split` so the
+retired v1 test rows can be listed (``--v1-history``); it no longer writes the
+file. Those rows were evaluated once after tuning and are now development data.
+
+History (v2 held-out split, retired)
+------------------------------------
+Batch v2 (182 rows) was added on 2026-11-27 and held out whole (``added=v2``
+-> ``split=test``). It was evaluated once by the classifier's author and
+retired into dev on 2026-11-27; batch v3 is the held-out split since then.
 
 Never tune anything on ``split=test``.
 """
@@ -24,14 +48,46 @@ from pathlib import Path
 
 import numpy as np
 
-SEED = 20261126
-TEST_SHARE = 0.30
+V1_SEED = 20261126
+V1_TEST_SHARE = 0.30
+SPLIT_BY_BATCH = {"v1": "dev", "v2": "dev", "v3": "test"}
 DEFAULT_PATH = Path(__file__).with_name("technology_items.csv")
 
 
-def assign_split(rows: list[dict[str, str]], seed: int = SEED,
-                 test_share: float = TEST_SHARE) -> list[str]:
+def assign_split(rows: list[dict[str, str]]) -> list[str]:
     """Return the split label ("dev" or "test") for each row, in row order.
+
+    Parameters
+    ----------
+    rows : list of dict
+        Rows with at least ``item_id`` and ``added`` (a key of ``SPLIT_BY_BATCH``).
+
+    Raises
+    ------
+    SystemExit
+        If a row has no ``added`` value or one not in ``SPLIT_BY_BATCH``.
+    """
+    labels = []
+    for row in rows:
+        batch = row.get("added", "")
+        if batch not in SPLIT_BY_BATCH:
+            raise SystemExit(
+                f"{row.get('item_id', '?')}: added={batch!r} is not one of "
+                f"{sorted(SPLIT_BY_BATCH)}; decide the split of a new batch in "
+                "make_split.py (SPLIT_BY_BATCH) and document it in README.md."
+            )
+        labels.append(SPLIT_BY_BATCH[batch])
+    return labels
+
+
+def v1_stratified_split(rows: list[dict[str, str]], seed: int = V1_SEED,
+                        test_share: float = V1_TEST_SHARE) -> list[str]:
+    """Return the historical v1 split labels for ``rows`` (retired, read-only).
+
+    This is the v1 procedure, unchanged: stratify by (purpose, difficulty),
+    order each stratum by ``item_id``, permute with one generator and hold out
+    the first ``round(test_share * n)`` rows. Applied to the 390 v1 rows it
+    reproduces the retired v1 test split (117 rows).
 
     Parameters
     ----------
@@ -56,19 +112,9 @@ def assign_split(rows: list[dict[str, str]], seed: int = SEED,
     return labels
 
 
-def main(path: Path) -> None:
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        fields = list(reader.fieldnames or [])
-        rows = list(reader)
-    for row, label in zip(rows, assign_split(rows)):
-        row["split"] = label
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=fields, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-
-    counts = Counter((r["purpose"], r["difficulty"], r["split"]) for r in rows)
+def print_counts(rows: list[dict[str, str]], split_key: str = "split") -> None:
+    """Print counts per purpose x difficulty x split, then per batch."""
+    counts = Counter((r["purpose"], r["difficulty"], r[split_key]) for r in rows)
     print(f"{'purpose':8}{'difficulty':11}{'dev':>5}{'test':>6}{'total':>7}")
     for purpose in ("IT", "OT", "CT"):
         for diff in ("clear", "ambiguous"):
@@ -77,7 +123,38 @@ def main(path: Path) -> None:
     n_dev = sum(v for k, v in counts.items() if k[2] == "dev")
     n_test = sum(v for k, v in counts.items() if k[2] == "test")
     print(f"{'all':19}{n_dev:5d}{n_test:6d}{n_dev + n_test:7d}")
+    batches = Counter((r.get("added", ""), r[split_key]) for r in rows)
+    print("by batch: " + ", ".join(
+        f"{b}/{s}={n}" for (b, s), n in sorted(batches.items())))
+    by_batch = Counter((r.get("added", ""), r["purpose"], r["difficulty"]) for r in rows)
+    for b in sorted({r.get("added", "") for r in rows}):
+        cells = ", ".join(f"{p}/{d}={by_batch[(b, p, d)]}"
+                          for p in ("IT", "OT", "CT") for d in ("clear", "ambiguous"))
+        print(f"  {b}: {cells}")
+
+
+def main(path: Path, v1_history: bool = False) -> None:
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        fields = list(reader.fieldnames or [])
+        rows = list(reader)
+    if "added" not in fields:
+        raise SystemExit(f"{path}: no 'added' column; every row needs added in {sorted(SPLIT_BY_BATCH)}.")
+    for row, label in zip(rows, assign_split(rows)):
+        row["split"] = label
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    print_counts(rows)
+
+    if v1_history:
+        v1 = [r for r in rows if r["added"] == "v1"]
+        hist = [dict(r, v1_split=s) for r, s in zip(v1, v1_stratified_split(v1))]
+        print("\nretired v1 split (v1 rows only; now all dev):")
+        print_counts(hist, split_key="v1_split")
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_PATH)
+    args = [a for a in sys.argv[1:] if a != "--v1-history"]
+    main(Path(args[0]) if args else DEFAULT_PATH, v1_history="--v1-history" in sys.argv[1:])
