@@ -128,7 +128,8 @@ def load_config(path: str | Path) -> ClientConfig:
     ------
     ConfigError
         One line naming the file and the key: missing file, not YAML, unknown key, missing
-        key, wrong type, unknown archetype, a referenced file that does not exist.
+        key, wrong type, unknown archetype, a referenced file that does not exist, a bad key or
+        value in the ``strategy:`` or ``security:`` section.
     """
     path = Path(path).resolve()
     if not path.is_file():
@@ -172,9 +173,15 @@ def load_config(path: str | Path) -> ClientConfig:
                         "give a path relative to the config file")
         return resolved
 
-    return ClientConfig(
+    config = ClientConfig(
         path=path, client=data["client"].strip(), archetype=data["archetype"],
         portfolio=existing("portfolio"), assessment=existing("assessment"), seed=data["seed"],
         sheet=data.get("sheet"), taxonomy=existing("taxonomy"),
         currency=data.get("currency") or "EUR",
         strategy=dict(data.get("strategy") or {}), security=dict(data.get("security") or {}))
+    # validate the analysis sections now, so that a bad key fails before any report is written
+    if config.strategy:
+        config.strategy_params()
+    if config.security:
+        config.security_params()
+    return config

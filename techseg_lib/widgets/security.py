@@ -8,68 +8,26 @@ on plain attributes (``params``, ``schedule``, ``frame``, ``totals``, ``lag_cost
 ``chart_spec``) and in an HTML widget. Those are what tests read: an ``Output`` widget captures
 nothing outside a kernel, so it is used only for display.
 
-Chart builders (``chart_*``) take the model's tidy frames and return Altair charts; they compute
-nothing (sums over purposes are Vega-Lite aggregates).
+The chart builders (``chart_lag``, ``chart_lag_by_purpose``) live in
+:mod:`techseg_lib.charts.security` and are re-exported here.
 """
 from __future__ import annotations
 
 import html
 from typing import Any
 
-import altair as alt
 import ipywidgets as widgets
 import pandas as pd
 
 from techseg_lib import security
+from techseg_lib.charts.security import SCENARIO_COLOURS, chart_lag, chart_lag_by_purpose
 
-__all__ = ["SecurityLagApp", "build_app", "chart_lag", "chart_lag_by_purpose", "summary_html",
-           "vulnerability_with_mode"]
-
-SCENARIO_COLOURS = {"keeps_pace": "#2471a3", "lags": "#c0392b"}
-
+__all__ = ["SCENARIO_COLOURS", "SecurityLagApp", "build_app", "chart_lag", "chart_lag_by_purpose",
+           "summary_html", "vulnerability_with_mode"]
 
 # ------------------------------------------------------------------------------------------------
-# Charts (pure: frame in, chart out)
+# Summary and slider helpers (the charts are in techseg_lib.charts.security)
 # ------------------------------------------------------------------------------------------------
-
-def _scenario_colour() -> alt.Color:
-    scale = alt.Scale(domain=list(SCENARIO_COLOURS), range=list(SCENARIO_COLOURS.values()))
-    return alt.Color("scenario:N", scale=scale, title="security")
-
-
-def chart_lag(frame: pd.DataFrame, *, currency: str = "USD",
-              title: str = "Expected annual loss, all purposes") -> alt.Chart:
-    """Expected annual loss per quarter, summed over purposes, one line per scenario.
-
-    Parameters
-    ----------
-    frame : DataFrame
-        :func:`techseg_lib.security.security_lag` output (``quarter``, ``scenario``,
-        ``purpose``, ``expected_loss``).
-    """
-    return alt.Chart(frame).mark_line(point=True).encode(
-        x=alt.X("quarter:Q", title="quarter", axis=alt.Axis(tickMinStep=1)),
-        y=alt.Y("sum(expected_loss):Q", title=f"expected annual loss ({currency})",
-                axis=alt.Axis(format="~s")),
-        color=_scenario_colour(),
-        tooltip=[alt.Tooltip("quarter:Q"), alt.Tooltip("scenario:N"),
-                 alt.Tooltip("sum(expected_loss):Q", format=",.0f", title="expected loss")],
-    ).properties(width=480, height=260, title=title)
-
-
-def chart_lag_by_purpose(frame: pd.DataFrame, *, currency: str = "USD") -> alt.Chart:
-    """Small multiples of :func:`chart_lag`, one panel per purpose (independent y scales)."""
-    return alt.Chart(frame).mark_line(point=True).encode(
-        x=alt.X("quarter:Q", title="quarter", axis=alt.Axis(tickMinStep=1)),
-        y=alt.Y("expected_loss:Q", title=f"expected annual loss ({currency})",
-                axis=alt.Axis(format="~s")),
-        color=_scenario_colour(),
-        tooltip=["quarter:Q", "scenario:N", "purpose:N",
-                 alt.Tooltip("expected_loss:Q", format=",.0f")],
-    ).properties(width=220, height=180).facet(
-        column=alt.Column("purpose:N", sort=list(security.PURPOSES), title=None)
-    ).resolve_scale(y="independent")
-
 
 def summary_html(totals: pd.DataFrame, lag_cost: float, currency: str = "USD") -> str:
     """Small HTML summary: losses at the first and last quarter and the cost of lagging.

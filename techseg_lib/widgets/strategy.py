@@ -9,7 +9,8 @@ outcome on plain attributes (``params``, ``result``, ``summary``, ``frame``, ``c
 nothing outside a kernel, so it is used only for display.
 
 Chart builders (``chart_*``) take the model's tidy frames and return Altair charts; they compute
-nothing.
+nothing. ``chart_distributions`` and ``chart_roadmap`` are re-exported from
+:mod:`techseg_lib.charts.strategy` (house theme).
 """
 from __future__ import annotations
 
@@ -22,40 +23,19 @@ import ipywidgets as widgets
 import pandas as pd
 
 from techseg_lib import strategy
+from techseg_lib.charts.strategy import PATH_COLORS, chart_distributions, chart_roadmap
 
 __all__ = ["StrategyApp", "build_app", "chart_distributions", "chart_breakeven_map",
            "chart_roadmap", "summary_html"]
 
-PATH_COLOURS = {"disruptor": "#c0392b", "alternative": "#2471a3"}
+PATH_COLOURS = PATH_COLORS  # backward-compatible alias
 
 
 # ------------------------------------------------------------------------------------------------
-# Charts (pure: frame in, chart out)
+# Charts (pure: frame in, chart out). The distribution and roadmap builders live in
+# techseg_lib.charts.strategy (shared with the report notebook); this ordinal heat map draws the
+# raw output of techseg_lib.strategy.breakeven_map (no cell edges needed).
 # ------------------------------------------------------------------------------------------------
-
-def chart_distributions(frame: pd.DataFrame, *, title: str = "Value of each path") -> alt.Chart:
-    """Histogram of both paths from :func:`techseg_lib.strategy.distribution_frame`.
-
-    Parameters
-    ----------
-    frame : DataFrame
-        Columns ``path``, ``bin_start``, ``bin_end``, ``share`` (one row per bin and path).
-    """
-    data = frame[frame["count"] > 0] if "count" in frame.columns else frame
-    scale = alt.Scale(domain=list(PATH_COLOURS), range=list(PATH_COLOURS.values()))
-    bars = alt.Chart(data).mark_bar(opacity=0.65).encode(
-        x=alt.X("bin_start:Q", title="value (money; defaults: multiples of the disruptor's investment)"),
-        x2="bin_end:Q",
-        y=alt.Y("share:Q", title="share of trials", axis=alt.Axis(format="%")),
-        color=alt.Color("path:N", scale=scale, title="path"),
-        tooltip=[alt.Tooltip("path:N"), alt.Tooltip("bin_start:Q", format=".2f", title="from"),
-                 alt.Tooltip("bin_end:Q", format=".2f", title="to"),
-                 alt.Tooltip("share:Q", format=".1%")],
-    )
-    zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(strokeDash=[4, 3], color="#555").encode(
-        x="x:Q")
-    return (bars + zero).properties(title=title, width=520, height=260)
-
 
 def chart_breakeven_map(frame: pd.DataFrame) -> alt.Chart:
     """Heat map of P(alternative wins) over success rate x competitors, from
@@ -72,17 +52,6 @@ def chart_breakeven_map(frame: pd.DataFrame) -> alt.Chart:
     ).properties(width=420, height=320,
                  title="Where the alternative beats the disruptor")
     return heat
-
-
-def chart_roadmap(frame: pd.DataFrame) -> alt.Chart:
-    """Sprints per quarter and purpose, from :func:`techseg_lib.strategy.sprint_roadmap`."""
-    return alt.Chart(frame).mark_bar().encode(
-        x=alt.X("quarter:O", title="quarter"),
-        y=alt.Y("sprints:Q", title="sprints"),
-        color=alt.Color("purpose:N", sort=list(strategy.PURPOSES), title="purpose"),
-        tooltip=["quarter:O", "purpose:N", "sprints:Q",
-                 alt.Tooltip("sprint_length_weeks:Q", format=".1f", title="weeks per sprint")],
-    ).properties(width=420, height=220, title="Sprint roadmap per purpose")
 
 
 def summary_html(summary: dict[str, Any], params: strategy.StrategyParams) -> str:
