@@ -8,13 +8,13 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
-SAMPLE ?= data/samples/advisory_firm/portfolio.csv
+SAMPLE ?= data/samples/advisory_firm/client.yaml
 OUT    ?= reports
 
 .PHONY: report test setup chromium clean
 
 report: $(STAMP)
-	$(BIN)/techseg classify $(SAMPLE) -o $(OUT)/sample-classified.csv
+	$(BIN)/techseg report $(SAMPLE) --out $(OUT)
 
 test: $(STAMP) chromium
 	$(BIN)/python -m pytest
