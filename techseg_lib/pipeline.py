@@ -120,7 +120,7 @@ def render_report(config_path: str | Path, out: str | Path = "reports", *,
                               "folder")
     summary = summary_header(config)
     with report_dir(out, slugify(config.client)) as folder:
-        work = Path(folder.work)
+        work = Path(folder.work).resolve()  # the kernel runs in work: paths must be absolute
         (work / "config.yaml").write_text(yaml.safe_dump(
             {**config.as_dict(), "portfolio": str(config.portfolio),
              "assessment": str(config.assessment),

@@ -207,3 +207,13 @@ def test_bad_config_writes_nothing(tmp_path):
     with pytest.raises(ConfigError, match="archetype"):
         render(config, tmp_path / "reports")
     assert not (tmp_path / "reports").exists()
+
+
+def test_relative_output_folder(tmp_path, monkeypatch):
+    """`techseg report CONFIG --out reports` from the shell: a relative --out must work."""
+    from techseg_lib.pipeline import ANALYSES, render_report
+
+    config = Path(__file__).resolve().parents[1] / "data/samples/advisory_firm/client.yaml"
+    monkeypatch.chdir(tmp_path)
+    folder = render_report(config, "reports", analyses=ANALYSES[:1])
+    assert (tmp_path / folder / "summary.json").is_file()
