@@ -107,7 +107,9 @@ def highlights(summary: Mapping[str, Any]) -> list[Highlight]:
     if "strategy" in summary:
         found.append(_strategy(summary["strategy"]))
     if "security" in summary:
-        found.append(_security(summary["security"], currency))
+        # loss figures are in the currency of the cited studies, which may differ from the config's
+        found.append(_security(summary["security"],
+                               str(summary["security"].get("currency") or currency)))
     return found
 
 
