@@ -754,6 +754,12 @@ def notebook_to_html(
         exclude_input_prompt=True,
         exclude_output_prompt=True,
     )
+    # cells tagged remove-cell (e.g. the analyst's guide to the parameters) stay out of the
+    # client's HTML; they remain in the executed notebook
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    exporter.register_preprocessor(
+        TagRemovePreprocessor(remove_cell_tags={"remove-cell"}, enabled=True), enabled=True)
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     external = find_external_references(body)
     if external:
