@@ -26,17 +26,6 @@ REPORT_FILES = {"index.html", "segmentation.html", "segmentation.ipynb", "summar
                 "config.yaml"}
 
 
-@pytest.fixture(scope="module", autouse=True)
-def jupyter_sandbox(tmp_path_factory):
-    """Keep Jupyter/IPython state out of the home folder; worker processes inherit this env."""
-    root = tmp_path_factory.mktemp("jupyter-home")
-    with pytest.MonkeyPatch.context() as mp:
-        for var, sub in (("JUPYTER_DATA_DIR", "data"), ("JUPYTER_CONFIG_DIR", "config"),
-                         ("JUPYTER_RUNTIME_DIR", "runtime"), ("IPYTHONDIR", "ipython")):
-            (root / sub).mkdir()
-            mp.setenv(var, str(root / sub))
-        yield root
-
 
 def broken_client(folder: Path) -> Path:
     """A config that loads fine but whose portfolio has no column naming the items.

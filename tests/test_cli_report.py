@@ -32,17 +32,6 @@ SAMPLES = ROOT / "data" / "samples"
 ADVISORY = SAMPLES / "advisory_firm" / "client.yaml"
 
 
-@pytest.fixture(scope="module", autouse=True)
-def jupyter_sandbox(tmp_path_factory):
-    """Keep Jupyter/IPython state out of the home folder (jupyter-stack.md section 7)."""
-    root = tmp_path_factory.mktemp("jupyter-home")
-    with pytest.MonkeyPatch.context() as mp:
-        for var, sub in (("JUPYTER_DATA_DIR", "data"), ("JUPYTER_CONFIG_DIR", "config"),
-                         ("JUPYTER_RUNTIME_DIR", "runtime"), ("IPYTHONDIR", "ipython")):
-            (root / sub).mkdir()
-            mp.setenv(var, str(root / sub))
-        yield root
-
 
 def opened_folder(stdout: str) -> Path:
     """The report folder from the line ``Report for <client>: open <folder>/index.html``."""

@@ -38,17 +38,6 @@ INJECTION_SELECTORS = ("img[onerror]", "img[src='x']", "script[src]", "a[href^='
 CODE_MARKERS = ("load_config(", "save_summary(", "enable_chart_renderer(", "import techseg_lib")
 
 
-@pytest.fixture(scope="module", autouse=True)
-def jupyter_sandbox(tmp_path_factory):
-    """Keep Jupyter/IPython state out of the home folder (jupyter-stack.md section 7)."""
-    root = tmp_path_factory.mktemp("jupyter-home")
-    with pytest.MonkeyPatch.context() as mp:
-        for var, sub in (("JUPYTER_DATA_DIR", "data"), ("JUPYTER_CONFIG_DIR", "config"),
-                         ("JUPYTER_RUNTIME_DIR", "runtime"), ("IPYTHONDIR", "ipython")):
-            (root / sub).mkdir()
-            mp.setenv(var, str(root / sub))
-        yield root
-
 
 def render(config: Path, out: Path, **kw) -> Path:
     return pipeline.render_report(config, out, analyses=SEGMENTATION, **kw)

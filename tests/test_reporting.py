@@ -55,17 +55,6 @@ EXTERNAL_LINK_RE = re.compile(r"<link[^>]*\shref\s*=\s*[\"']?(https?:)?//", re.I
 INJECTION_SELECTORS = ("img[onerror]", "img[src='x']", "script[src]", "a[href^='javascript']", "h2 b")
 
 
-@pytest.fixture(scope="module", autouse=True)
-def jupyter_sandbox(tmp_path_factory):
-    """Keep Jupyter/IPython state out of the home folder (jupyter-stack.md section 7)."""
-    root = tmp_path_factory.mktemp("jupyter-home")
-    with pytest.MonkeyPatch.context() as mp:
-        for var, sub in (("JUPYTER_DATA_DIR", "data"), ("JUPYTER_CONFIG_DIR", "config"),
-                         ("JUPYTER_RUNTIME_DIR", "runtime"), ("IPYTHONDIR", "ipython")):
-            (root / sub).mkdir()
-            mp.setenv(var, str(root / sub))
-        yield root
-
 
 @pytest.fixture(scope="module", params=["svg", "interactive"])
 def rendered(request, tmp_path_factory):
