@@ -17,7 +17,7 @@ Papermill's run metadata (timestamps, durations, absolute paths) is removed so t
 regeneration with unchanged outputs gives an unchanged file. Outputs and execution counts are
 kept: nbval skips cells whose execution count is null.
 
-To add a golden, add an entry to :data:`GOLDENS` and a ``tests/test_nbval_<name>.py``.
+To add a golden, add an entry to :data:`GOLDENS` and one to ``GOLDENS`` in ``tests/test_nbval.py``.
 """
 from __future__ import annotations
 

@@ -16,6 +16,10 @@ network in two ways:
 
 The report pages are self-contained anyway (see :func:`techseg_lib.reporting.notebook_to_html`).
 This only makes sure that printing them cannot leak anything.
+
+The test harness (``tests/browser.py``) starts the same browser through Playwright with the
+same pieces: :func:`find_chromium`, :data:`CHROMIUM_BASE_ARGS`, :func:`chromium_command` and
+:func:`chromium_env`.
 """
 from __future__ import annotations
 
@@ -23,17 +27,18 @@ import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
 from .errors import ReportError
 
-__all__ = ["find_chromium", "html_to_pdf", "print_report", "CHROMIUM_ARGS"]
+__all__ = ["find_chromium", "html_to_pdf", "print_report", "chromium_command", "chromium_env",
+           "netns_prefix", "CHROMIUM_ARGS", "CHROMIUM_BASE_ARGS", "DEFAULT_CHROMIUM"]
 
 DEFAULT_CHROMIUM = Path("/usr/bin/chromium")
 
-CHROMIUM_ARGS = (
-    "--headless",
+CHROMIUM_BASE_ARGS = (
     "--no-sandbox",
     "--disable-gpu",
     "--disable-dev-shm-usage",
@@ -42,7 +47,15 @@ CHROMIUM_ARGS = (
     "--disable-component-update",
     "--disable-sync",
     "--disable-quic",
+    # belt and braces: any name lookup fails even outside a network namespace
     "--host-resolver-rules=MAP * ~NOTFOUND",
+)
+"""Chromium flags for every headless run here, printing or testing (no headless flag: Playwright
+adds its own)."""
+
+CHROMIUM_ARGS = (
+    "--headless",
+    *CHROMIUM_BASE_ARGS,
     "--proxy-server=127.0.0.1:9",
     "--no-pdf-header-footer",
     # let scripted charts (the "interactive" renderer) finish drawing before printing
@@ -81,8 +94,12 @@ def find_chromium() -> Path:
 
 
 @lru_cache(maxsize=1)
-def _netns_prefix() -> tuple[str, ...]:
-    """``("unshare", "--net", ...)`` when a fresh network namespace can be made here, else ``()``."""
+def netns_prefix() -> tuple[str, ...]:
+    """``("unshare", "--net", ...)`` when a fresh network namespace can be made here, else ``()``.
+
+    The namespace needs root or unprivileged user namespaces; it has no interface but a loopback
+    that is down. The answer is worked out once per process (one ``unshare ... true`` try each).
+    """
     unshare = shutil.which("unshare")
     if unshare is None:
         return ()
@@ -96,6 +113,24 @@ def _netns_prefix() -> tuple[str, ...]:
         except (OSError, subprocess.SubprocessError):
             continue
     return ()
+
+
+def chromium_command(browser: str | os.PathLike[str], args: Sequence[str] = (), *,
+                     isolate_network: bool = True) -> list[str]:
+    """The argv that starts ``browser`` with ``args``.
+
+    With ``isolate_network`` (and where the machine allows it) the browser runs inside a fresh
+    network namespace: the argv is ``[*netns_prefix(), "--", browser, *args]``.
+    """
+    prefix = netns_prefix() if isolate_network else ()
+    return [*prefix, *(("--",) if prefix else ()), str(browser), *args]
+
+
+def chromium_env(profile: str | os.PathLike[str]) -> dict[str, str]:
+    """This process's environment with ``HOME`` and the XDG config and cache folders set to
+    ``profile`` (a throw-away folder), so Chromium writes nothing to the real home folder."""
+    profile = str(profile)
+    return {**os.environ, "HOME": profile, "XDG_CONFIG_HOME": profile, "XDG_CACHE_HOME": profile}
 
 
 def _stderr_tail(text: str, limit: int = 300) -> str:
@@ -140,16 +175,14 @@ def html_to_pdf(html_path: str | os.PathLike[str], pdf_path: str | os.PathLike[s
     if not html_path.is_file():
         raise ReportError(f"{html_path}: no such HTML file to print. Fix: render the report first")
     browser = Path(chromium) if chromium is not None else find_chromium()
-    prefix = _netns_prefix() if isolate_network else ()
     partial = pdf_path.with_name(f".{pdf_path.name}.partial")
     with tempfile.TemporaryDirectory(prefix="techseg-pdf-") as profile:
-        argv = [*prefix, *(("--",) if prefix else ()), str(browser), *CHROMIUM_ARGS,
-                f"--user-data-dir={profile}", f"--print-to-pdf={partial}", html_path.as_uri()]
-        env = {**os.environ, "HOME": profile, "XDG_CONFIG_HOME": profile,
-               "XDG_CACHE_HOME": profile}
+        argv = chromium_command(browser, [*CHROMIUM_ARGS, f"--user-data-dir={profile}",
+                                          f"--print-to-pdf={partial}", html_path.as_uri()],
+                                isolate_network=isolate_network)
         try:
-            proc = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, env=env,
-                                  stdin=subprocess.DEVNULL)
+            proc = subprocess.run(argv, capture_output=True, text=True, timeout=timeout,
+                                  env=chromium_env(profile), stdin=subprocess.DEVNULL)
         except subprocess.TimeoutExpired:
             partial.unlink(missing_ok=True)
             raise ReportError(f"{html_path}: Chromium did not finish printing within {timeout:g} s. "

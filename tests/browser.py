@@ -1,8 +1,10 @@
 """Open local HTML files in real headless Chromium with no network, for tests.
 
 The browser is the Debian ``chromium`` package at ``/usr/bin/chromium``, installed by
-``scripts/ensure_chromium.sh``. The python ``playwright`` package drives it (its own browser
-download is not used). Two layers keep the network out:
+``scripts/ensure_chromium.sh``, found and started the way ``techseg report --pdf`` does it
+(:mod:`techseg_lib.pdf`: same executable search, flags, network namespace and throw-away home).
+The python ``playwright`` package drives it (its own browser download is not used). Two layers
+keep the network out:
 
 1. When possible, Chromium runs in a fresh network namespace (``unshare --net``, needs root or
    unprivileged user namespaces). That namespace has no interfaces except a down loopback, so
@@ -31,31 +33,33 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
+import shlex
 import stat
-import subprocess
 import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path(os.environ.get("TECHSEG_CHROMIUM", "/usr/bin/chromium"))
+from techseg_lib.errors import ReportError
+from techseg_lib.pdf import (CHROMIUM_BASE_ARGS, DEFAULT_CHROMIUM, chromium_command, chromium_env,
+                             find_chromium, netns_prefix)
 
-CHROMIUM_ARGS = (
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-    # belt and braces: any name lookup fails even outside a network namespace
-    "--host-resolver-rules=MAP * ~NOTFOUND",
-)
+
+def _chromium() -> Path:
+    """The browser :func:`techseg_lib.pdf.find_chromium` picks; when there is none, the path
+    that ``require_chromium`` names as missing."""
+    try:
+        return find_chromium()
+    except ReportError:
+        return Path(os.environ.get("TECHSEG_CHROMIUM") or DEFAULT_CHROMIUM)
+
+
+CHROMIUM = _chromium()
+
+CHROMIUM_ARGS = CHROMIUM_BASE_ARGS
+"""Flags Playwright passes to Chromium (the library's, without the printing ones)."""
 
 LOCAL_SCHEMES = ("file:", "data:", "blob:", "about:")
 
@@ -105,30 +109,11 @@ def require_chromium() -> None:
         pytest.skip(message)
 
 
-@lru_cache(maxsize=1)
-def netns_prefix() -> tuple[str, ...]:
-    """The command prefix that runs a program in a fresh network namespace, or ``()`` if impossible."""
-    unshare = shutil.which("unshare")
-    if unshare is None:
-        return ()
-    candidates = [(unshare, "--net")]
-    if os.geteuid() != 0:
-        candidates.append((unshare, "--net", "--map-root-user"))
-    for prefix in candidates:
-        try:
-            ok = subprocess.run([*prefix, "true"], capture_output=True, timeout=10).returncode == 0
-        except (OSError, subprocess.SubprocessError):
-            ok = False
-        if ok:
-            return prefix
-    return ()
-
-
-def _wrapper_script(folder: Path, prefix: Sequence[str]) -> Path:
-    """An executable that starts Chromium inside the network namespace (Playwright needs one path)."""
+def _wrapper_script(folder: Path, command: Sequence[str]) -> Path:
+    """An executable that runs ``command`` (Chromium inside the network namespace) with the
+    arguments it is given (Playwright needs one path)."""
     script = folder / "chromium-netns"
-    quoted = " ".join(f"'{p}'" for p in prefix)
-    script.write_text(f'#!/bin/sh\nexec {quoted} -- \'{CHROMIUM}\' "$@"\n', encoding="utf-8")
+    script.write_text(f'#!/bin/sh\nexec {shlex.join(command)} "$@"\n', encoding="utf-8")
     script.chmod(script.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
     return script
 
@@ -175,14 +160,13 @@ def browser_page(*, isolate_network: bool = True, viewport: tuple[int, int] = (1
     log = NetworkLog()
     with tempfile.TemporaryDirectory(prefix="techseg-chromium-") as tmp:
         executable = str(CHROMIUM)
-        prefix = netns_prefix() if isolate_network else ()
-        if prefix:
-            executable = str(_wrapper_script(Path(tmp), prefix))
+        if isolate_network and netns_prefix():
+            executable = str(_wrapper_script(Path(tmp), chromium_command(CHROMIUM)))
             log.network_isolated = True
         with sync_playwright() as pw:
             browser = pw.chromium.launch(
                 executable_path=executable, headless=True, args=list(CHROMIUM_ARGS),
-                env={**os.environ, "HOME": tmp, "XDG_CONFIG_HOME": tmp, "XDG_CACHE_HOME": tmp},
+                env=chromium_env(tmp),
             )
             try:
                 context = browser.new_context(

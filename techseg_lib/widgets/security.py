@@ -14,13 +14,13 @@ The chart builders (``chart_lag``, ``chart_lag_by_purpose``) live in
 from __future__ import annotations
 
 import html
-from typing import Any
 
 import ipywidgets as widgets
 import pandas as pd
 
 from techseg_lib import security
 from techseg_lib.charts.security import SCENARIO_COLOURS, chart_lag, chart_lag_by_purpose
+from techseg_lib.widgets._controls import SliderApp, slider_options
 
 __all__ = ["SCENARIO_COLOURS", "SecurityLagApp", "build_app", "chart_lag", "chart_lag_by_purpose",
            "summary_html", "vulnerability_with_mode"]
@@ -68,16 +68,7 @@ def vulnerability_with_mode(rng: security.PertRange, mode: float) -> security.Pe
 # The app
 # ------------------------------------------------------------------------------------------------
 
-def _in_kernel() -> bool:
-    try:
-        from IPython import get_ipython
-    except ImportError:  # pragma: no cover - IPython comes with ipywidgets
-        return False
-    shell = get_ipython()
-    return shell is not None and getattr(shell, "kernel", None) is not None
-
-
-class SecurityLagApp:
+class SecurityLagApp(SliderApp):
     """Sliders, a summary and the lag chart; state lives on plain attributes.
 
     Attributes
@@ -123,29 +114,20 @@ class SecurityLagApp:
         self.purpose = purpose
         self.exposure = exposure
         p = self.base_params
-        style = {"description_width": "16em"}
-        layout = widgets.Layout(width="36em")
+        options = slider_options(label_width_em=16, width_em=36)
         vul = p.purposes[purpose].vulnerability
-        self.sliders: dict[str, widgets.FloatSlider] = {
+        self._mount({
             "maturity_rate": widgets.FloatSlider(
                 value=p.lag.maturity_rate, min=0.0, max=max(0.3, p.lag.maturity_rate), step=0.01,
-                description="security maturity gain / quarter", readout_format=".0%",
-                continuous_update=False, style=style, layout=layout),
+                description="security maturity gain / quarter", readout_format=".0%", **options),
             "sprint_pace": widgets.FloatSlider(
                 value=1.0, min=0.0, max=4.0, step=0.25, description="sprint pace (x roadmap)",
-                readout_format=".2f", continuous_update=False, style=style, layout=layout),
+                readout_format=".2f", **options),
             "vulnerability": widgets.FloatSlider(
                 value=vul.mode, min=0.01, max=0.9, step=0.01,
                 description=f"{purpose} vulnerability (most likely)", readout_format=".2f",
-                continuous_update=False, style=style, layout=layout),
-        }
-        self.summary_widget = widgets.HTML()
-        self.output = widgets.Output()
-        self.n_updates = 0
-        for slider in self.sliders.values():
-            slider.observe(self.on_change, names="value")
-        self.widget = widgets.VBox([*self.sliders.values(), self.summary_widget, self.output])
-        self.update()
+                **options),
+        })
 
     # -- callbacks ---------------------------------------------------------------------------
     def params_from_sliders(self) -> security.SecurityParams:
@@ -164,10 +146,6 @@ class SecurityLagApp:
         sched["sprints"] = sched["sprints"].astype(float) * float(self.sliders["sprint_pace"].value)
         return sched
 
-    def on_change(self, change: dict[str, Any] | None = None) -> None:
-        """``observe`` handler of every slider: recompute and redraw."""
-        self.update()
-
     def update(self) -> None:
         """Recompute the lag curves with the slider values and refresh every stored output."""
         self.params = self.params_from_sliders()
@@ -179,17 +157,7 @@ class SecurityLagApp:
         self.lag_cost = float(gap[gap.index > 0].sum() / 4.0)
         self.chart = chart_lag(self.frame, currency=self.params.currency)
         self.chart_spec = self.chart.to_dict()
-        self.summary_widget.value = summary_html(self.totals, self.lag_cost, self.params.currency)
-        self.n_updates += 1
-        if _in_kernel():  # Output captures only inside a kernel; tests read the attributes
-            from IPython.display import display
-            self.output.clear_output(wait=True)
-            with self.output:
-                display(self.chart)
-
-    # -- display -----------------------------------------------------------------------------
-    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        return self.widget._repr_mimebundle_(**kwargs)
+        self._show(summary_html(self.totals, self.lag_cost, self.params.currency), self.chart)
 
 
 def build_app(params: security.SecurityParams | None = None, schedule: pd.DataFrame | None = None,

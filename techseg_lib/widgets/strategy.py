@@ -24,6 +24,7 @@ import pandas as pd
 
 from techseg_lib import strategy
 from techseg_lib.charts.strategy import PATH_COLORS, chart_distributions, chart_roadmap
+from techseg_lib.widgets._controls import SliderApp, slider_options
 
 __all__ = ["StrategyApp", "build_app", "chart_distributions", "chart_breakeven_map",
            "chart_roadmap", "summary_html"]
@@ -72,16 +73,7 @@ def summary_html(summary: dict[str, Any], params: strategy.StrategyParams) -> st
 # The app
 # ------------------------------------------------------------------------------------------------
 
-def _in_kernel() -> bool:
-    try:
-        from IPython import get_ipython
-    except ImportError:  # pragma: no cover - IPython comes with ipywidgets
-        return False
-    shell = get_ipython()
-    return shell is not None and getattr(shell, "kernel", None) is not None
-
-
-class StrategyApp:
+class StrategyApp(SliderApp):
     """Sliders, a summary and a chart; state lives on plain attributes.
 
     Attributes
@@ -116,32 +108,21 @@ class StrategyApp:
         self.seed = self.base_params.seed if seed is None else int(seed)
         self.bins = int(bins)
         p = self.base_params
-        style = {"description_width": "14em"}
-        layout = widgets.Layout(width="34em")
-        self.sliders: dict[str, widgets.Widget] = {
+        options = slider_options(label_width_em=14, width_em=34)
+        self._mount({
             "transformation_success_rate": widgets.FloatSlider(
                 value=p.transformation_success_rate, min=0.0, max=1.0, step=0.01,
-                description="transformation success", readout_format=".2f",
-                continuous_update=False, style=style, layout=layout),
+                description="transformation success", readout_format=".2f", **options),
             "competitors": widgets.IntSlider(
                 value=p.competitors, min=0, max=max(30, p.competitors), step=1,
-                description="competitors", continuous_update=False, style=style, layout=layout),
+                description="competitors", **options),
             "stretch": widgets.FloatSlider(
                 value=p.stretch, min=0.5, max=max(3.0, p.stretch), step=0.05,
-                description="stretch (ambition / velocity)", readout_format=".2f",
-                continuous_update=False, style=style, layout=layout),
+                description="stretch (ambition / velocity)", readout_format=".2f", **options),
             "horizon_quarters": widgets.IntSlider(
                 value=p.horizon_quarters, min=1, max=max(20, p.horizon_quarters), step=1,
-                description="horizon (quarters)", continuous_update=False, style=style,
-                layout=layout),
-        }
-        self.summary_widget = widgets.HTML()
-        self.output = widgets.Output()
-        self.n_updates = 0
-        for slider in self.sliders.values():
-            slider.observe(self.on_change, names="value")
-        self.widget = widgets.VBox([*self.sliders.values(), self.summary_widget, self.output])
-        self.update()
+                description="horizon (quarters)", **options),
+        })
 
     # -- callbacks ---------------------------------------------------------------------------
     def params_from_sliders(self) -> strategy.StrategyParams:
@@ -157,10 +138,6 @@ class StrategyApp:
             changes.update(transformation_success_rate=rate, success_definition="custom")
         return replace(self.base_params, **changes)
 
-    def on_change(self, change: dict[str, Any] | None = None) -> None:
-        """``observe`` handler of every slider: re-run and redraw."""
-        self.update()
-
     def update(self) -> None:
         """Simulate with the slider values and refresh every stored output."""
         self.params = self.params_from_sliders()
@@ -169,17 +146,7 @@ class StrategyApp:
         self.frame = strategy.distribution_frame(self.result, bins=self.bins)
         self.chart = chart_distributions(self.frame)
         self.chart_spec = self.chart.to_dict()
-        self.summary_widget.value = summary_html(self.summary, self.params)
-        self.n_updates += 1
-        if _in_kernel():  # Output captures only inside a kernel; tests read the attributes
-            from IPython.display import display
-            self.output.clear_output(wait=True)
-            with self.output:
-                display(self.chart)
-
-    # -- display -----------------------------------------------------------------------------
-    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        return self.widget._repr_mimebundle_(**kwargs)
+        self._show(summary_html(self.summary, self.params), self.chart)
 
 
 def build_app(params: strategy.StrategyParams | None = None, *, n_trials: int = 20_000,
