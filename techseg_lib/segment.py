@@ -17,6 +17,7 @@ n-gram keys against the cue table. No Python loop runs per row.
 """
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -49,12 +50,31 @@ def _tokenise(values: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     words = pc.utf8_split_whitespace(
         pc.replace_substring_regex(pc.utf8_lower(values), r"[^\p{L}\p{N}]+", " "))
     lengths = pc.list_value_length(words).fill_null(0).to_numpy(zero_copy_only=False)
-    flat = pc.replace_substring_regex(pc.list_flatten(words), r"^(.{2,}[^s])s$", r"\1")
-    encoded = pc.dictionary_encode(flat)  # the stem above is taxonomy.stem
+    raw = pc.dictionary_encode(pc.list_flatten(words))
+    # stem each distinct token once (this is taxonomy.stem), then merge tokens with one stem
+    stems = pc.dictionary_encode(
+        pc.replace_substring_regex(raw.dictionary, r"^(.{2,}[^s])s$", r"\1"))
+    stem_of = stems.indices.to_numpy(zero_copy_only=False).astype(np.int64)
     owner = np.repeat(np.arange(len(values), dtype=np.int64), lengths.astype(np.int64))
-    token_ids = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-    vocabulary = encoded.dictionary.to_numpy(zero_copy_only=False)
+    token_ids = stem_of[raw.indices.to_numpy(zero_copy_only=False)]
+    vocabulary = stems.dictionary.to_numpy(zero_copy_only=False)
     return owner, token_ids, vocabulary
+
+
+@functools.lru_cache(maxsize=64)
+def _phrase_words(phrases: tuple[tuple[str, ...], ...]):
+    """Phrases grouped by length: ``(words, groups)`` where ``words`` is an object array of the
+    distinct words of all phrases and ``groups`` lists, for n = 1 .. MAX_WORDS with phrases,
+    ``(n, wanted, positions)``: the indices of the n-word phrases (int64, shape (k,)) and the
+    position of each of their words in ``words`` (int64, shape (k, n))."""
+    words = pd.Index(sorted({w for p in phrases for w in p}), dtype=object)
+    groups = []
+    for n in range(1, MAX_WORDS + 1):
+        wanted = np.array([i for i, p in enumerate(phrases) if len(p) == n], dtype=np.int64)
+        if len(wanted):
+            positions = words.get_indexer([w for i in wanted for w in phrases[i]])
+            groups.append((n, wanted, positions.astype(np.int64).reshape(len(wanted), n)))
+    return words.to_numpy(), tuple(groups)
 
 
 def _dictionary(column: pd.Series) -> tuple[np.ndarray, pa.Array]:
@@ -88,7 +108,9 @@ class TokenisedColumn:
     Attributes
     ----------
     codes : ndarray of int64, shape (n_rows,)
-        Index of each row's value among the distinct values, -1 where missing.
+        Index of each row's value among the distinct values, -1 where missing. A per-value
+        table of shape (n_values + 1, ...) whose last entry stands for "missing" is spread to
+        rows by ``table[codes]`` (code -1 picks the last entry).
     values : pyarrow.Array of str, shape (n_values,)
         The distinct values.
     n_values : int
@@ -110,7 +132,7 @@ class TokenisedColumn:
         of ``accepted`` (lower-case strings)."""
         folded = pc.utf8_lower(pc.utf8_trim_whitespace(self.values))
         hit = pc.is_in(folded, value_set=pa.array(sorted(accepted), type=pa.string()))
-        return np.concatenate([[False], hit.to_numpy(zero_copy_only=False)])[self.codes + 1]
+        return np.append(hit.to_numpy(zero_copy_only=False), False)[self.codes]
 
     def match(self, phrases: Sequence[tuple[str, ...]]) -> tuple[np.ndarray, np.ndarray]:
         """All (value index, phrase index) pairs where a phrase occurs in a distinct value.
@@ -128,14 +150,14 @@ class TokenisedColumn:
         """
         empty = np.empty(0, dtype=np.int64)
         owner, tokens = self._owner, self._tokens
+        words, groups = _phrase_words(tuple(map(tuple, phrases)))
+        word_ids = self._lookup.get_indexer(words) if len(words) else empty
         found_value, found_phrase = [], []
-        for n in range(1, MAX_WORDS + 1):
-            wanted = np.array([i for i, p in enumerate(phrases) if len(p) == n], dtype=np.int64)
-            if len(wanted) == 0 or len(tokens) < n:
+        for n, wanted, positions in groups:
+            if len(tokens) < n:
                 continue
             # word ids of each phrase; a phrase with a word absent from the column never matches
-            ids = np.stack([self._lookup.get_indexer([phrases[i][k] for i in wanted])
-                            for k in range(n)], axis=1)
+            ids = word_ids[positions]
             present = (ids >= 0).all(axis=1)
             if not present.any():
                 continue
@@ -163,16 +185,19 @@ class TokenisedColumn:
             return empty, empty
         value = np.concatenate(found_value)
         phrase = np.concatenate(found_phrase)
-        key = np.unique(value * np.int64(len(phrases)) + phrase)
+        key = np.sort(value * np.int64(len(phrases)) + phrase)
+        repeated = np.zeros(len(key), dtype=bool)
+        repeated[1:] = key[1:] == key[:-1]
+        key = key[~repeated]  # each pair once
         return key // len(phrases), key % len(phrases)
 
     def contains(self, phrases: Sequence[tuple[str, ...]]) -> np.ndarray:
         """Boolean mask, shape (n_rows,): the row's value contains one of ``phrases``."""
-        hit = np.zeros(self.n_values + 1, dtype=bool)
+        hit = np.zeros(self.n_values + 1, dtype=bool)  # last entry: missing value
         if phrases:
             value_index, _ = self.match(phrases)
-            hit[value_index + 1] = True
-        return hit[self.codes + 1]
+            hit[value_index] = True
+        return hit[self.codes]
 
 
 # -------------------------------------------------------------------------------- classify
@@ -266,7 +291,8 @@ def classify(frame: pd.DataFrame, taxonomy: Taxonomy | str | None = None, *,
                          "to get a message that says how to fix it")
     n = len(frame)
     cache = _Columns(frame)
-    cache.prefetch([columns[f][0] for f in FIELDS if f in columns]
+    cache.prefetch([columns["name"][0]]  # first: usually the most distinct values, the longest
+                   + [columns[f][0] for f in FIELDS if f in columns]
                    + [h for f in ("lifecycle", "tags", "sanctioned", "source", "owner")
                       for h in columns.get(f, [])])
     purpose_index = {p: i for i, p in enumerate(PURPOSES)}
@@ -290,21 +316,22 @@ def classify(frame: pd.DataFrame, taxonomy: Taxonomy | str | None = None, *,
     for field in scored:
         column = cache.tokens(columns[field][0])
         value_index, cue_index = column.match(cue_phrases)
+        # per-value tables have one more entry, the last, for a missing value (see codes)
         value_scores = np.zeros((column.n_values + 1, len(PURPOSES)))
-        np.add.at(value_scores, (value_index + 1, cue_purpose[cue_index]),
+        np.add.at(value_scores, (value_index, cue_purpose[cue_index]),
                   cue_weight[cue_index] * taxonomy.field_weights[field])
         # strongest cue per (value, purpose): sorted by weight, the last write wins
         strongest = np.full((column.n_values + 1, len(PURPOSES)), -1, dtype=np.int64)
         order = np.lexsort((cue_index, cue_weight[cue_index]))
-        strongest[value_index[order] + 1, cue_purpose[cue_index[order]]] = cue_index[order]
+        strongest[value_index[order], cue_purpose[cue_index[order]]] = cue_index[order]
         # contested technology (a CRM, a smart meter, an industrial switch): the first
         # contested phrase in the value, +1 (0: none)
         value_index, phrase_index = column.match(taxonomy.contested)
         contested = np.zeros(column.n_values + 1, dtype=np.int64)
-        contested[value_index[::-1] + 1] = phrase_index[::-1] + 1
+        contested[value_index[::-1]] = phrase_index[::-1] + 1
         value_signature, first_value = _dense_combination(
             [*value_scores.view(np.int64).T, *strongest.T, contested])
-        signature_rows.append(value_signature[column.codes + 1])
+        signature_rows.append(value_signature[column.codes])
         signature_scores.append(value_scores[first_value])
         signature_cues.append(strongest[first_value])
         signature_contested.append(contested[first_value])
@@ -336,8 +363,12 @@ def classify(frame: pd.DataFrame, taxonomy: Taxonomy | str | None = None, *,
     texts = [text + notes[c] for text, c in zip(
         _evidence(best_cue, winner, second, scores, scored, taxonomy), contested)]
     text_code, text_values = pd.factorize(np.asarray(texts, dtype=object))
-    evidence = pd.Categorical.from_codes(text_code[inverse], categories=text_values)
-    winner, second, confidence = winner[inverse], second[inverse], confidence[inverse]
+    # spread per-combination results to rows (small integer codes: cheaper gathers)
+    evidence = pd.Categorical.from_codes(text_code.astype(np.int32)[inverse],
+                                         categories=text_values)
+    review = confidence < taxonomy.review_below
+    winner, second = winner.astype(np.int8)[inverse], second.astype(np.int8)[inverse]
+    confidence, review = np.round(confidence, 4)[inverse], review[inverse]
     advance("evidence")
 
     mode = _mode(cache, columns, taxonomy)
@@ -347,32 +378,46 @@ def classify(frame: pd.DataFrame, taxonomy: Taxonomy | str | None = None, *,
     advance("Purdue levels")
 
     out = frame.rename(columns={c: f"{c}_input" for c in OUTPUT_COLUMNS if c in frame.columns})
-    added = pd.DataFrame({
-        "purpose": pd.Series(pd.Categorical.from_codes(winner, PURPOSES), index=frame.index),
-        "confidence": pd.Series(np.round(confidence, 4), index=frame.index),
-        "runner_up": pd.Series(pd.Categorical.from_codes(second, PURPOSES), index=frame.index),
-        "evidence": pd.Series(evidence, index=frame.index),
-        "needs_review": pd.Series(confidence < taxonomy.review_below, index=frame.index),
-        "shadow_it": pd.Series(shadow, index=frame.index),
-        "mode": pd.Series(mode, index=frame.index, dtype="int64"),
-        "purdue_level": pd.Series(purdue, index=frame.index, dtype="Int64"),
-    })
+    added = pd.DataFrame({  # copy=False: the arrays are new, do not copy them again
+        "purpose": pd.Categorical.from_codes(winner, PURPOSES),
+        "confidence": confidence,
+        "runner_up": pd.Categorical.from_codes(second, PURPOSES),
+        "evidence": evidence,
+        "needs_review": review,
+        "shadow_it": shadow,
+        "mode": mode,  # int64
+        "purdue_level": purdue,  # Int64
+    }, index=frame.index, copy=False)
     result = pd.concat([out, added], axis=1)
     result.attrs = dict(frame.attrs)
     return result
 
 
 def _dense_combination(columns: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """Label each row by its combination of values in ``columns`` (int arrays, shape (n,)).
+    """Label each row by its combination of values in ``columns`` (int64 arrays, shape (n,);
+    any values: wide-ranging ones, e.g. float bit patterns, are numbered densely first).
 
-    Returns ``(inverse, first)``: a dense combination id per row and, per combination, the
-    first row that has it. Keys are compressed after every column, so they never overflow.
+    Returns ``(inverse, first)``: a dense combination id per row, numbered in order of first
+    appearance, and, per combination, the first row that has it. The columns are combined into
+    one mixed-radix key, compressed (factorised) only when it could overflow int64, and
+    factorised once at the end.
     """
-    key = np.zeros(len(columns[0]), dtype=np.int64)
+    n = len(columns[0])
+    key, radix = np.zeros(n, dtype=np.int64), 1  # 0 <= key < radix
     for column in columns:
-        span = np.int64(int(column.max(initial=0)) + 2)
-        key, _ = pd.factorize(key * span + (column.astype(np.int64) + 1), sort=False)
-    key = key.astype(np.int64)
+        low, high = int(column.min(initial=0)), int(column.max(initial=0))
+        if low < -1 or high >= n:  # sparse values (e.g. float bit patterns): number them first
+            column = pd.factorize(column, sort=False)[0]
+            high = int(column.max(initial=0))
+        span = high + 2  # values -1 .. high
+        if radix * span >= 2**63:
+            key, uniques = pd.factorize(key, sort=False)
+            radix = len(uniques)
+        key *= span
+        key += column
+        key += 1
+        radix *= span
+    key = pd.factorize(key, sort=False)[0].astype(np.int64, copy=False)
     first = np.full(int(key.max(initial=-1)) + 1, -1, dtype=np.int64)
     first[key[::-1]] = np.arange(len(key) - 1, -1, -1)
     return key, first
@@ -419,7 +464,7 @@ def _mode(cache: _Columns, columns, taxonomy) -> np.ndarray:
     text_headers = columns.get("name", [])[:1] + columns.get("description", [])[:1]
     exploratory = (cache.contains(status_headers, taxonomy.mode2_status)
                    | cache.contains(text_headers, taxonomy.mode2_text))
-    return np.where(exploratory, 2, 1)
+    return exploratory.astype(np.int64) + 1
 
 
 _YES = frozenset({"yes", "y", "true", "1", "approved", "sanctioned", "it approved", "managed"})
@@ -453,21 +498,18 @@ def _purdue(cache: _Columns, columns, taxonomy, is_ot) -> pd.arrays.IntegerArray
     (category, then name, then description)."""
     phrases = [p for _, group in sorted(taxonomy.purdue.items()) for p in group]
     phrase_level = np.array([lv for lv, group in sorted(taxonomy.purdue.items())
-                             for _ in group], dtype=np.int64)
-    level = np.full(len(cache.frame), -1, dtype=np.int64)
-    undecided = is_ot.copy()
+                             for _ in group], dtype=np.int8)
+    level = np.full(len(cache.frame), -1, dtype=np.int8)
     for field in ("category", "name", "description"):
-        if field not in columns or not undecided.any() or not phrases:
+        if field not in columns or not phrases or not is_ot.any():
             continue
         column = cache.tokens(columns[field][0])
         value_index, phrase_index = column.match(phrases)
-        value_level = np.full(column.n_values + 1, -1, dtype=np.int64)
-        np.maximum.at(value_level, value_index + 1, phrase_level[phrase_index])
-        found = value_level[column.codes + 1]
-        take = undecided & (found >= 0)
-        level[take] = found[take]
-        undecided &= ~take
-    return pd.arrays.IntegerArray(np.where(level >= 0, level, 0), level < 0)
+        value_level = np.full(column.n_values + 1, -1, dtype=np.int8)  # last: missing value
+        np.maximum.at(value_level, value_index, phrase_level[phrase_index])
+        level = np.where(level >= 0, level, value_level[column.codes])
+    level = np.where(is_ot, level, -1).astype(np.int64)
+    return pd.arrays.IntegerArray(np.maximum(level, 0), level < 0)
 
 
 # --------------------------------------------------------------------------------- summary
