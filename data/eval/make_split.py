@@ -4,15 +4,17 @@ Usage (from the repository root)::
 
     python data/eval/make_split.py [path/to/technology_items.csv] [--v1-history]
 
-Current rule (held-out split v3, since 2026-11-27)
+Current rule (held-out split v4, since 2026-11-27)
 -------------------------------------------------
 The split follows the ``added`` column and involves no randomness:
 
 * ``added=v1`` (the original 390 rows, ``E0001``-``E0390``) -> ``split=dev``;
 * ``added=v2`` (182 rows, ``E0391``-``E0572``; held out until evaluated once,
   retired into dev on 2026-11-27) -> ``split=dev``;
-* ``added=v3`` (252 rows, ``E0573``-``E0824``, gathered independently by
-  someone who had not seen the classifier) -> ``split=test``.
+* ``added=v3`` (252 rows, ``E0573``-``E0824``; held out until scored once,
+  retired into dev on 2026-11-27) -> ``split=dev``;
+* ``added=v4`` (353 rows, ``E0825``-``E1177``, gathered independently in three
+  parts by people who had not seen the classifier) -> ``split=test``.
 
 No row is ever re-shuffled. Any other ``added`` value is an error: a new
 batch of rows needs a deliberate decision (and a README entry) before it can be
@@ -34,7 +36,12 @@ History (v2 held-out split, retired)
 ------------------------------------
 Batch v2 (182 rows) was added on 2026-11-27 and held out whole (``added=v2``
 -> ``split=test``). It was evaluated once by the classifier's author and
-retired into dev on 2026-11-27; batch v3 is the held-out split since then.
+retired into dev on 2026-11-27; batch v3 was the held-out split after it.
+
+History (v3 held-out split, retired)
+------------------------------------
+Batch v3 (252 rows) was scored once on 2026-11-27 and retired into dev the
+same day; batch v4 is the held-out split since then.
 
 Never tune anything on ``split=test``.
 """
@@ -50,7 +57,7 @@ import numpy as np
 
 V1_SEED = 20261126
 V1_TEST_SHARE = 0.30
-SPLIT_BY_BATCH = {"v1": "dev", "v2": "dev", "v3": "test"}
+SPLIT_BY_BATCH = {"v1": "dev", "v2": "dev", "v3": "dev", "v4": "test"}
 DEFAULT_PATH = Path(__file__).with_name("technology_items.csv")
 
 
