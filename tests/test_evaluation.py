@@ -24,7 +24,7 @@ def held_out() -> dict:
     assert items["source_url"].notna().all() and items["rule"].notna().all()
     test = items[items["split"] == "test"].reset_index(drop=True)
     assert 0.25 <= len(test) / len(items) <= 0.35
-    assert set(test["added"]) == {"v4"}
+    assert set(test["added"]) == {"v5"}
     result = classify(test[INPUTS])
     return classification_report(test["purpose"], result["purpose"], result["needs_review"],
                                  test["difficulty"] == "ambiguous")
