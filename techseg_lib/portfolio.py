@@ -188,7 +188,8 @@ _ARROW_TEXT = pd.ArrowDtype(pyarrow.large_string())
 
 def _read_csv(path: Path, shown: str) -> pd.DataFrame:
     raw = path.read_bytes()
-    if not raw or raw.isspace():
+    body = raw.removeprefix(codecs.BOM_UTF8)  # an exported empty sheet may hold only a BOM
+    if not body or body.isspace() or raw in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
         raise PortfolioError([Problem(shown, "the file is empty",
                                       "export the portfolio again with a header row and items",
                                       row=1)])

@@ -1,8 +1,10 @@
 """Open local HTML files in real headless Chromium with no network, for tests.
 
-The browser is the Debian ``chromium`` package at ``/usr/bin/chromium``, installed by
-``scripts/ensure_chromium.sh``, found and started the way ``techseg report --pdf`` does it
-(:mod:`techseg_lib.pdf`: same executable search, flags, network namespace and throw-away home).
+The browser is the one :func:`techseg_lib.pdf.find_chromium` finds: ``$TECHSEG_CHROMIUM``,
+then ``/usr/bin/chromium`` (in CI the Debian package, installed by ``scripts/ensure_chromium.sh``),
+then ``chromium``, ``chromium-browser`` or ``google-chrome`` on ``PATH``. It is started the way
+``techseg report --pdf`` does it (:mod:`techseg_lib.pdf`: same flags, network namespace and
+throw-away home).
 The python ``playwright`` package drives it (its own browser download is not used). Two layers
 keep the network out:
 

@@ -276,6 +276,6 @@ def test_parameters_view_writes_mixes_readably(analysis):
     mix = analysis.params.purpose_mix
     expected = ", ".join(f"{p} {mix[p]:.0%}" for p in ("IT", "OT", "CT"))
     assert view.loc["purpose_mix", "value"] == expected
-    assert expected.startswith("IT 7")  # the advisory firm: mostly staff IT
+    assert mix["IT"] > 0.5  # the advisory firm: mostly staff IT
     assert view.loc["purpose_value_multiplier", "value"] == "IT 1, OT 1, CT 1"
     assert view.loc["competitors", "value"] == str(analysis.params.competitors)

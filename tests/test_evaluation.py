@@ -1,7 +1,9 @@
-"""The classifier against techseg's own held-out evaluation split (data/eval, split=test).
+"""The classifier against techseg's own evaluation set (data/eval).
 
-The taxonomy was set on the dev split only; these tests guard the issue's targets on the held-out
-split so that a taxonomy edit that degrades them fails.
+The taxonomy is set on the dev split only. On dev, the issue's targets are met and guarded: a
+taxonomy edit that pushes dev below them fails. On the held-out split they are not met; those
+tests are strict xfails, so they fail loudly (and must be turned into plain tests) once a change,
+tuned on dev only, meets a target on the held-out rows.
 """
 from __future__ import annotations
 
@@ -17,6 +19,24 @@ EVAL = Path(__file__).resolve().parents[1] / "data" / "eval" / "technology_items
 INPUTS = ["name", "description", "vendor", "category", "users", "deployment"]
 
 
+def report_on(items: pd.DataFrame) -> dict:
+    result = classify(items[INPUTS])
+    return classification_report(items["purpose"], result["purpose"], result["needs_review"],
+                                 items["difficulty"] == "ambiguous")
+
+
+@pytest.fixture(scope="module")
+def dev() -> dict:
+    items = pd.read_csv(EVAL, dtype=str, keep_default_na=False, na_values=[""])
+    return report_on(items[items["split"] == "dev"].reset_index(drop=True))
+
+
+def test_targets_hold_on_the_development_split(dev):
+    assert dev["macro_f1"] >= 0.90
+    assert dev["review_rate_clear"] <= 0.15
+    assert dev["review_rate_ambiguous"] >= 0.70
+
+
 @pytest.fixture(scope="module")
 def held_out() -> dict:
     items = pd.read_csv(EVAL, dtype=str, keep_default_na=False, na_values=[""])
@@ -25,9 +45,7 @@ def held_out() -> dict:
     test = items[items["split"] == "test"].reset_index(drop=True)
     assert 0.25 <= len(test) / len(items) <= 0.35
     assert set(test["added"]) == {"v5"}
-    result = classify(test[INPUTS])
-    return classification_report(test["purpose"], result["purpose"], result["needs_review"],
-                                 test["difficulty"] == "ambiguous")
+    return report_on(test)
 
 
 # Targets of issue 2, not met on the fresh v5 held-out split (first and only look, 2026-11-27):

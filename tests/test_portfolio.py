@@ -125,8 +125,12 @@ def test_missing_file_is_named(tmp_path):
     assert "nope.csv" in str(problem) and "no such file" in str(problem)
 
 
-def test_empty_file(tmp_path):
-    (problem,) = problems_of(write(tmp_path / "empty.csv", ""))
+@pytest.mark.parametrize("content", [b"", b" \r\n", b"\xef\xbb\xbf", b"\xff\xfe"],
+                         ids=["nothing", "blank", "utf8-bom-only", "utf16-bom-only"])
+def test_empty_file(tmp_path, content):
+    path = tmp_path / "empty.csv"
+    path.write_bytes(content)
+    (problem,) = problems_of(path)
     assert problem.file.endswith("empty.csv") and problem.row == 1
     assert "empty" in problem.message and problem.fix
 
