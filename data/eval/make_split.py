@@ -60,7 +60,7 @@ import numpy as np
 
 V1_SEED = 20261126
 V1_TEST_SHARE = 0.30
-SPLIT_BY_BATCH = {"v1": "dev", "v2": "dev", "v3": "dev", "v4": "dev", "v5": "test"}
+SPLIT_BY_BATCH = {"v1": "dev", "v2": "dev", "v3": "dev", "v4": "dev", "v5": "dev"}
 DEFAULT_PATH = Path(__file__).with_name("technology_items.csv")
 
 
