@@ -49,7 +49,7 @@ def held_out() -> dict:
     assert items["source_url"].notna().all() and items["rule"].notna().all()
     test = items[items["split"] == "test"].reset_index(drop=True)
     assert 0.25 <= len(test) / len(items) <= 0.35
-    assert set(test["added"]) == {"v5"}
+    assert set(test["added"]) == {"v6"}
     return report_on(test)
 
 
