@@ -462,6 +462,18 @@ def _library_root() -> Path | None:
     return root
 
 
+KERNEL_STARTUP = "import sys; sys.modules.setdefault('rfc3987_syntax', None)"
+"""Run in every report kernel before the notebook's first cell.
+
+jsonschema (imported by altair and nbformat) eagerly imports ``rfc3987_syntax``, which builds
+dozens of Lark parsers at import: about 0.9 s of each notebook's 3.7 s here
+(``benchmarks/bench_report.py``; ../shared/reference/jupyter-stack.md, section 2). Marking the
+module absent makes jsonschema skip only its ``iri`` / ``iri-reference`` format checks, which the
+Vega-Lite schema that altair validates against never uses (it has ``uri``, ``uri-reference`` and
+``color-hex``, checked as before). The alternative, the GPL package ``rfc3987``, is a licence
+decision the project has not taken."""
+
+
 def _kernel_manager_class(extra_env: Mapping[str, str]) -> type:
     """An AsyncKernelManager that adds ``extra_env`` (and techseg_lib's folder) to the kernel's env."""
     from jupyter_client.manager import AsyncKernelManager
@@ -560,6 +572,7 @@ def execute_notebook(
             execution_timeout=timeout,
             request_save_on_cell_execute=True,
             kernel_manager_class=_kernel_manager_class(env or {}),
+            extra_arguments=[f"--IPKernelApp.exec_lines={KERNEL_STARTUP}"],
         )
     except PapermillExecutionError as e:
         cell_number = _source_cell_number(output_path, e.cell_index)

@@ -173,6 +173,29 @@ def test_kernel_imports_this_techseg_lib_and_gets_extra_env(tmp_path, monkeypatc
     assert printed == ["yes", "t1", reporting.__file__]
 
 
+def test_kernel_skips_the_slow_iri_parser_and_still_validates_charts(tmp_path):
+    nb = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell('tag = ""', metadata={"tags": ["parameters"]}),
+               nbformat.v4.new_code_cell(
+                   "import sys, altair as alt\n"
+                   "chart = alt.Chart(alt.Data(values=[{'a': 1}])).mark_bar().encode(x='a:Q')\n"
+                   "chart.to_dict(validate=True)\n"
+                   "try:\n"
+                   "    alt.Chart(alt.Data(values=[])).mark_bar().encode(x='a:Q', y='b:nonsense')"
+                   ".to_dict()\n"
+                   "    refused = False\n"
+                   "except Exception:\n"
+                   "    refused = True\n"
+                   "print(sys.modules.get('rfc3987_syntax', 'missing'), refused)")],
+        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+    )
+    src = tmp_path / "iri.ipynb"
+    nbformat.write(nb, src)
+    out = execute_notebook(src, tmp_path / "out" / "iri.ipynb", {"tag": "t"}, cwd=tmp_path)
+    printed = nbformat.read(out, as_version=4).cells[-1].outputs[0]["text"].split()
+    assert printed == ["None", "True"]  # the module is marked absent; bad specs are still refused
+
+
 # --------------------------------------------------------------------------------------------
 # Parameters: papermill injects names verbatim
 # --------------------------------------------------------------------------------------------
