@@ -1,7 +1,8 @@
 """One full client report against the papermill floor, measured in the same run (issue 3 goal: <= 3x).
 
 The report is ``techseg report data/samples/<org>/client.yaml`` (all analyses by default) in a
-new process: config check, one papermill kernel per analysis notebook, the offline HTML pages,
+new process: config check, one papermill kernel per analysis notebook (side by side, up to the CPU
+count), the offline HTML pages,
 summary.json and index.html. The floor is the ``papermill`` CLI on an empty notebook: an
 interpreter, the papermill import (jsonschema's slow import included, jupyter-stack.md section 2),
 one kernel start and its shutdown. A report with k notebooks starts k kernels, so its lower

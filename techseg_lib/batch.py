@@ -321,7 +321,7 @@ def _render_attempt(config, out, analyses, notebooks, pdf, progress, start):
         client = load_config(config).client
         folder = render_report(config, out, analyses=analyses_by_name(analyses),
                                notebooks=None if notebooks is None else Path(notebooks),
-                               progress=progress)
+                               progress=progress, workers=1)  # reports run side by side
         pdfs: list[Path] = []
         if pdf:
             from .pdf import print_report

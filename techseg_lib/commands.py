@@ -131,7 +131,7 @@ def _split(values) -> list[str] | None:
 
 def _report_one(config: Path, args, analyses) -> int:
     from .config import load_config
-    from .pipeline import render_report
+    from .pipeline import DONE_MARK, render_report
 
     if args.pdf:
         from .pdf import find_chromium
@@ -150,9 +150,12 @@ def _report_one(config: Path, args, analyses) -> int:
         started = [0]
 
         def progress(message: str) -> None:
-            if started[0]:
+            if message.endswith(DONE_MARK):  # notebooks running side by side: one finished
                 bar.update(1)
-            started[0] += 1
+            else:  # one step after another: the previous step has finished
+                if started[0]:
+                    bar.update(1)
+                started[0] += 1
             bar.set_postfix_str(message.rsplit(": ", 1)[-1][:30])
     try:
         folder = render_report(config, args.out, analyses=analyses, notebooks=args.notebooks,

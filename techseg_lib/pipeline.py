@@ -13,8 +13,10 @@ succeeded; a failed run leaves ``<timestamp>.failed/`` with the partly executed 
 from __future__ import annotations
 
 import hashlib
+import os
 import json
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -83,9 +85,13 @@ def summary_header(config: ClientConfig) -> dict[str, Any]:
 Progress = Callable[[str], None]
 
 
+DONE_MARK = "(done)"
+"""Ends a progress message that reports a finished step rather than a started one."""
+
+
 def render_report(config_path: str | Path, out: str | Path = "reports", *,
                   analyses: Sequence[Analysis] = ANALYSES, notebooks: Path | None = None,
-                  progress: Progress | None = None) -> Path:
+                  progress: Progress | None = None, workers: int | None = None) -> Path:
     """Render every analysis for one client config; return the report folder.
 
     Parameters
@@ -99,7 +105,12 @@ def render_report(config_path: str | Path, out: str | Path = "reports", *,
     notebooks : Path, optional
         Folder of the analysis notebooks (default :data:`NOTEBOOKS`).
     progress : callable, optional
-        Called with a short message as each step starts.
+        Called with a short message as each step starts. When notebooks run side by side
+        (``workers`` > 1) it is called instead as each one finishes, from its worker thread,
+        with the message ending in :data:`DONE_MARK`.
+    workers : int, optional
+        Notebooks run at the same time, each in its own kernel. Default: one per analysis, at
+        most the number of CPUs. Batches pass 1: their reports already run side by side.
 
     Raises
     ------
@@ -126,9 +137,11 @@ def render_report(config_path: str | Path, out: str | Path = "reports", *,
              "assessment": str(config.assessment),
              **({"taxonomy": str(config.taxonomy)} if config.taxonomy else {})},
             sort_keys=False, allow_unicode=True), encoding="utf-8")
-        entries = []
-        for analysis in analyses:
-            if progress:
+
+        n_workers = min(len(analyses), workers or os.cpu_count() or 1)
+
+        def render(analysis: Analysis) -> dict:
+            if progress and n_workers <= 1:
                 progress(f"{config.client}: {analysis.title}")
             part = work / f".{analysis.name}.summary.json"
             executed = work / f"{analysis.name}.ipynb"
@@ -137,10 +150,22 @@ def render_report(config_path: str | Path, out: str | Path = "reports", *,
                              cwd=work)
             notebook_to_html(executed, work / f"{analysis.name}.html",
                              title=f"{config.client}: {analysis.title}")
-            summary.update(json.loads(part.read_text(encoding="utf-8")))
+            part_summary = json.loads(part.read_text(encoding="utf-8"))
             part.unlink()
-            entries.append(IndexEntry(analysis.title, f"{analysis.name}.html",
-                                      analysis.description))
+            if progress and n_workers > 1:
+                progress(f"{config.client}: {analysis.title} {DONE_MARK}")
+            return part_summary
+        if n_workers <= 1:
+            parts = [render(analysis) for analysis in analyses]
+        else:
+            # leaving the pool waits for every notebook, so a failure keeps the others' output;
+            # the first failure in analysis order is raised
+            with ThreadPoolExecutor(n_workers, thread_name_prefix="techseg-notebook") as pool:
+                futures = [pool.submit(render, analysis) for analysis in analyses]
+                parts = [future.result() for future in futures]
+        for part_summary in parts:
+            summary.update(part_summary)
+        entries = [IndexEntry(a.title, f"{a.name}.html", a.description) for a in analyses]
         (work / "summary.json").write_text(json.dumps(summary, indent=2, sort_keys=True),
                                            encoding="utf-8")
         from .charts.executive import highlights

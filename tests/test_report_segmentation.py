@@ -206,3 +206,34 @@ def test_relative_output_folder(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     folder = render_report(config, "reports", analyses=ANALYSES[:1])
     assert (tmp_path / folder / "summary.json").is_file()
+
+
+def test_notebooks_side_by_side_give_the_same_report_as_one_after_another(tmp_path):
+    config = SAMPLES["advisory_firm"]
+    messages: dict[int, list[str]] = {1: [], 3: []}
+    folders = {n: pipeline.render_report(config, tmp_path / f"w{n}", workers=n,
+                                         progress=messages[n].append) for n in (1, 3)}
+    assert ((folders[1] / "summary.json").read_bytes()
+            == (folders[3] / "summary.json").read_bytes())
+    assert sorted(p.name for p in folders[1].iterdir()) == sorted(p.name for p in folders[3].iterdir())
+    titles = [a.title for a in pipeline.ANALYSES]
+    client = load_config(config).client
+    assert messages[1] == [f"{client}: {t}" for t in titles]  # as each starts, in order
+    assert sorted(messages[3]) == sorted(f"{client}: {t} {pipeline.DONE_MARK}" for t in titles)
+
+
+def test_a_failing_notebook_beside_others_keeps_their_output(tmp_path):
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    for analysis in pipeline.ANALYSES:
+        shutil.copy(pipeline.NOTEBOOKS / analysis.notebook, notebooks / analysis.notebook)
+    nb = nbformat.read(notebooks / "segmentation.ipynb", as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell('raise RuntimeError("deliberate late failure")'))
+    nbformat.write(nb, notebooks / "segmentation.ipynb")
+    out = tmp_path / "reports"
+    with pytest.raises(ReportError, match="deliberate late failure"):
+        pipeline.render_report(SAMPLES["advisory_firm"], out, notebooks=notebooks, workers=3)
+    (failed,) = (out / slugify(load_config(SAMPLES["advisory_firm"]).client)).iterdir()
+    assert failed.name.endswith(".failed")
+    others = [a.name for a in pipeline.ANALYSES if a.name != "segmentation"]
+    assert all((failed / f"{name}.html").is_file() for name in others)  # the others finished
