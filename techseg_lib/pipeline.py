@@ -13,8 +13,8 @@ succeeded; a failed run leaves ``<timestamp>.failed/`` with the partly executed 
 from __future__ import annotations
 
 import hashlib
-import os
 import json
+import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -155,6 +155,7 @@ def render_report(config_path: str | Path, out: str | Path = "reports", *,
             if progress and n_workers > 1:
                 progress(f"{config.client}: {analysis.title} {DONE_MARK}")
             return part_summary
+
         if n_workers <= 1:
             parts = [render(analysis) for analysis in analyses]
         else:
@@ -163,8 +164,8 @@ def render_report(config_path: str | Path, out: str | Path = "reports", *,
             with ThreadPoolExecutor(n_workers, thread_name_prefix="techseg-notebook") as pool:
                 futures = [pool.submit(render, analysis) for analysis in analyses]
                 parts = [future.result() for future in futures]
-        for part_summary in parts:
-            summary.update(part_summary)
+        for part in parts:
+            summary.update(part)
         entries = [IndexEntry(a.title, f"{a.name}.html", a.description) for a in analyses]
         (work / "summary.json").write_text(json.dumps(summary, indent=2, sort_keys=True),
                                            encoding="utf-8")

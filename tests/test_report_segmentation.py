@@ -215,7 +215,8 @@ def test_notebooks_side_by_side_give_the_same_report_as_one_after_another(tmp_pa
                                          progress=messages[n].append) for n in (1, 3)}
     assert ((folders[1] / "summary.json").read_bytes()
             == (folders[3] / "summary.json").read_bytes())
-    assert sorted(p.name for p in folders[1].iterdir()) == sorted(p.name for p in folders[3].iterdir())
+    names = {n: sorted(p.name for p in folder.iterdir()) for n, folder in folders.items()}
+    assert names[1] == names[3]
     titles = [a.title for a in pipeline.ANALYSES]
     client = load_config(config).client
     assert messages[1] == [f"{client}: {t}" for t in titles]  # as each starts, in order
