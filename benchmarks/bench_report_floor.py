@@ -20,17 +20,15 @@ medians and the ratio.
 from __future__ import annotations
 
 import argparse
-import os
 import shlex
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_report import BIN, ROOT, empty_notebook, scratch_env, timed  # noqa: E402
+
 FIXTURE = ROOT / "tests" / "fixtures" / "notebooks" / "report_fixture.ipynb"
 
 _FIXTURE_PIPELINE = """
@@ -39,38 +37,6 @@ from techseg_lib.reporting import execute_notebook, notebook_to_html
 out = execute_notebook(sys.argv[1], sys.argv[2] + "/fixture.ipynb", {"renderer": sys.argv[3]})
 notebook_to_html(out, sys.argv[2] + "/fixture.html")
 """
-
-
-def _env(scratch: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    for var in ("JUPYTER_DATA_DIR", "JUPYTER_CONFIG_DIR", "JUPYTER_RUNTIME_DIR", "IPYTHONDIR"):
-        path = scratch / var.lower()
-        path.mkdir(exist_ok=True)
-        env[var] = str(path)
-    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *[p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]])
-    return env
-
-
-def empty_notebook(path: Path) -> Path:
-    """Write a notebook with one empty cell tagged ``parameters`` to ``path``."""
-    import nbformat
-
-    nb = nbformat.v4.new_notebook(
-        cells=[nbformat.v4.new_code_cell("", metadata={"tags": ["parameters"]})],
-        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
-    )
-    nbformat.write(nb, path)
-    return path
-
-
-def time_command(argv: list[str], env: dict[str, str]) -> float:
-    """Run ``argv`` once and return its wall-clock time in seconds; raise if it fails."""
-    start = time.perf_counter()
-    proc = subprocess.run(argv, env=env, cwd=ROOT, capture_output=True, text=True)
-    elapsed = time.perf_counter() - start
-    if proc.returncode != 0:
-        raise SystemExit(f"command failed ({proc.returncode}): {shlex.join(argv)}\n{proc.stderr[-2000:]}")
-    return elapsed
 
 
 def main() -> None:
@@ -83,7 +49,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="techseg-bench-") as tmp:
         scratch = Path(tmp)
-        env = _env(scratch)
+        env = scratch_env(scratch)
         empty = empty_notebook(scratch / "empty.ipynb")
         floor_cmd = [str(BIN / "papermill"), "--no-progress-bar", str(empty), str(scratch / "empty.out.ipynb")]
         floor, report = [], []
@@ -94,8 +60,8 @@ def main() -> None:
                 report_cmd = shlex.split(args.report_cmd.replace("{tmp}", str(out)))
             else:
                 report_cmd = [sys.executable, "-c", _FIXTURE_PIPELINE, str(FIXTURE), str(out), args.renderer]
-            floor.append(time_command(floor_cmd, env))
-            report.append(time_command(report_cmd, env))
+            floor.append(timed(floor_cmd, env))
+            report.append(timed(report_cmd, env))
 
     f, r = statistics.median(floor), statistics.median(report)
     label = args.report_cmd or f"fixture pipeline (execute + HTML, renderer={args.renderer})"
