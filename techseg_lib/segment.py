@@ -29,7 +29,7 @@ import pyarrow.compute as pc
 
 from .errors import PortfolioError, Problem
 from .portfolio import PURPOSES, SYNONYMS, fold, resolve_columns
-from .taxonomy import FIELDS, MAX_WORDS, Taxonomy, load_taxonomy
+from .taxonomy import FIELDS, MAX_WORDS, STEM_RULES, Taxonomy, load_taxonomy
 
 OUTPUT_COLUMNS = ("purpose", "confidence", "runner_up", "evidence", "needs_review",
                   "shadow_it", "mode", "purdue_level")
@@ -51,9 +51,11 @@ def _tokenise(values: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         pc.replace_substring_regex(pc.utf8_lower(values), r"[^\p{L}\p{N}]+", " "))
     lengths = pc.list_value_length(words).fill_null(0).to_numpy(zero_copy_only=False)
     raw = pc.dictionary_encode(pc.list_flatten(words))
-    # stem each distinct token once (this is taxonomy.stem), then merge tokens with one stem
-    stems = pc.dictionary_encode(
-        pc.replace_substring_regex(raw.dictionary, r"^(.{2,}[^s])s$", r"\1"))
+    # stem each distinct token once (taxonomy.stem's rules), then merge tokens with one stem
+    folded = raw.dictionary
+    for pattern, replacement in STEM_RULES:
+        folded = pc.replace_substring_regex(folded, pattern, replacement)
+    stems = pc.dictionary_encode(folded)
     stem_of = stems.indices.to_numpy(zero_copy_only=False).astype(np.int64)
     owner = np.repeat(np.arange(len(values), dtype=np.int64), lengths.astype(np.int64))
     token_ids = stem_of[raw.indices.to_numpy(zero_copy_only=False)]

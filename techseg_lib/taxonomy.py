@@ -26,16 +26,36 @@ FIELDS = ("users", "category", "deployment", "name", "description", "tags", "ven
 _SPLIT = re.compile(r"[^\w]+", re.UNICODE)
 
 
+STEM_RULES: tuple[tuple[str, str], ...] = (
+    (r"^(.{2,})ies$", r"\1y"),                  # families -> family, batteries -> battery
+    (r"^(.{3,})ie$", r"\1y"),                   # movie -> movy, as movies -> movy
+    (r"^(.{2,}(?:ss|sh|ch|x))es$", r"\1"),      # switches -> switch, processes -> process
+    (r"^(.{2,}ch)e$", r"\1"),                   # cache -> cach, as caches -> cach
+    (r"^(.{2,}[^s])s$", r"\1"),                 # robots -> robot (not "ss": access)
+)
+"""English plural endings folded by :func:`stem`, as ``(pattern, replacement)`` regular
+expressions applied in order to one lower-case word. The same rules run in Arrow on the
+classifier's vocabulary (:func:`techseg_lib.segment._tokenise`), so a cue and a portfolio word
+always reduce alike. Singular and plural meet on one form, which need not be a real word."""
+
+_STEM_COMPILED = tuple((re.compile(pattern), replacement) for pattern, replacement in STEM_RULES)
+
+
 def stem(token: str) -> str:
-    """Drop one trailing plural ``s`` from words of four or more letters (not ``ss``)."""
-    if len(token) >= 4 and token.endswith("s") and not token.endswith("ss"):
-        return token[:-1]
+    """Fold an English plural onto its singular by :data:`STEM_RULES` (words of four or more
+    letters; ``ss`` endings kept).
+
+    >>> [stem(w) for w in ("families", "switches", "robots", "access", "bus")]
+    ['family', 'switch', 'robot', 'access', 'bus']
+    """
+    for pattern, replacement in _STEM_COMPILED:
+        token = pattern.sub(replacement, token)
     return token
 
 
 def normalise_phrase(text: str) -> tuple[str, ...]:
     """Split a phrase into the word tokens the matcher compares: lower case, ``_`` and
-    punctuation as spaces, a trailing plural ``s`` dropped.
+    punctuation as spaces, plurals folded by :func:`stem`.
 
     >>> normalise_phrase("Robots, PLC_s")
     ('robot', 'plc', 's')

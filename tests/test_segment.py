@@ -257,3 +257,27 @@ def test_confidence_formula():
     s1 = 3.0 * taxonomy.field_weights["name"]  # cue "plc" weighs 3
     expected = (1 - np.exp(-s1 / taxonomy.strength_scale)) * 1.0
     assert row.confidence == pytest.approx(expected, abs=1e-4)
+
+
+def test_plural_forms_meet_their_singular_cue():
+    tax = load_taxonomy()
+    rows = pd.DataFrame({"name": ["A", "B", "C", "D"],
+                         "users": ["families", "family", "parents", "parent"]})
+    out = classify(rows, tax)
+    assert out["purpose"].tolist() == ["CT"] * 4
+    assert out["evidence"][0] == out["evidence"][1]
+    assert normalise_phrase("Switches, boxes, batteries, caches") == normalise_phrase(
+        "switch box battery cache")
+    assert normalise_phrase("access bus") == ("access", "bus")
+
+
+@given(st.lists(st.text(alphabet="abcehiosxy", min_size=1, max_size=9), min_size=1, max_size=25))
+@settings(max_examples=300, deadline=None)
+def test_vectorised_tokeniser_folds_plurals_exactly_as_stem(words):
+    # the classifier stems in Arrow (segment._tokenise); cues are stemmed in Python
+    # (taxonomy.stem): both must give every word the same form, or a cue silently misses
+    from techseg_lib.segment import _tokenise
+    import pyarrow as pa
+    text = " ".join(words)
+    _, token_ids, vocabulary = _tokenise(pa.array([text]))
+    assert tuple(vocabulary[token_ids]) == normalise_phrase(text)

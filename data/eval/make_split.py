@@ -4,7 +4,7 @@ Usage (from the repository root)::
 
     python data/eval/make_split.py [path/to/technology_items.csv] [--v1-history]
 
-Current rule (held-out split v6, since 2026-11-27)
+Current rule (held-out split v7, since 2026-11-27)
 -------------------------------------------------
 The split follows the ``added`` column and involves no randomness:
 
@@ -17,8 +17,10 @@ The split follows the ``added`` column and involves no randomness:
   retired into dev on 2026-11-27) -> ``split=dev``;
 * ``added=v5`` (520 rows, ``E1178``-``E1697``; held out until scored once,
   retired into dev on 2026-11-27) -> ``split=dev``;
-* ``added=v6`` (754 rows, ``E1698``-``E2451``, gathered independently in seven
-  parts by people who had not seen the classifier) -> ``split=test``.
+* ``added=v6`` (754 rows, ``E1698``-``E2451``; held out until scored once,
+  retired into dev on 2026-11-27) -> ``split=dev``;
+* ``added=v7`` (the rows after ``E2451``, gathered independently in eight parts
+  by people who had not seen the classifier) -> ``split=test``.
 
 No row is ever re-shuffled. Any other ``added`` value is an error: a new
 batch of rows needs a deliberate decision (and a README entry) before it can be
@@ -46,7 +48,7 @@ History (v3 held-out split, retired)
 ------------------------------------
 Batch v3 (252 rows) was scored once on 2026-11-27 and retired into dev the
 same day; batch v4 was the held-out split after it, scored once and retired
-the same way, and so was v5; batch v6 is the held-out split since then.
+the same way, and so were v5 and v6; batch v7 is the held-out split since then.
 
 Never tune anything on ``split=test``.
 """
@@ -62,7 +64,8 @@ import numpy as np
 
 V1_SEED = 20261126
 V1_TEST_SHARE = 0.30
-SPLIT_BY_BATCH = {"v1": "dev", "v2": "dev", "v3": "dev", "v4": "dev", "v5": "dev", "v6": "test"}
+SPLIT_BY_BATCH = {"v1": "dev", "v2": "dev", "v3": "dev", "v4": "dev", "v5": "dev", "v6": "dev",
+                  "v7": "test"}
 DEFAULT_PATH = Path(__file__).with_name("technology_items.csv")
 
 
