@@ -41,6 +41,21 @@ Progress = Callable[[str, int, int], None]
 
 # ------------------------------------------------------------------------- phrase matching
 
+def fold_plurals(words: pa.Array) -> pa.Array:
+    """:func:`techseg_lib.taxonomy.stem` on every word of an Arrow string array (no nulls).
+
+    The same :data:`~techseg_lib.taxonomy.STEM_RULES`, run by Arrow: each rule needs a word
+    ending in ``s`` or ``e``, so only those words go through the regular expressions.
+    """
+    candidates = pc.match_substring_regex(words, r"[se]$")
+    if not pc.any(candidates).as_py():
+        return words
+    folded = pc.filter(words, candidates)
+    for pattern, replacement in STEM_RULES:
+        folded = pc.replace_substring_regex(folded, pattern, replacement)
+    return pc.replace_with_mask(words, candidates, folded)
+
+
 def _tokenise(values: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Tokenise distinct text values (an Arrow string array without nulls).
 
@@ -51,11 +66,8 @@ def _tokenise(values: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         pc.replace_substring_regex(pc.utf8_lower(values), r"[^\p{L}\p{N}]+", " "))
     lengths = pc.list_value_length(words).fill_null(0).to_numpy(zero_copy_only=False)
     raw = pc.dictionary_encode(pc.list_flatten(words))
-    # stem each distinct token once (taxonomy.stem's rules), then merge tokens with one stem
-    folded = raw.dictionary
-    for pattern, replacement in STEM_RULES:
-        folded = pc.replace_substring_regex(folded, pattern, replacement)
-    stems = pc.dictionary_encode(folded)
+    # stem each distinct token once, then merge tokens with one stem
+    stems = pc.dictionary_encode(fold_plurals(raw.dictionary))
     stem_of = stems.indices.to_numpy(zero_copy_only=False).astype(np.int64)
     owner = np.repeat(np.arange(len(values), dtype=np.int64), lengths.astype(np.int64))
     token_ids = stem_of[raw.indices.to_numpy(zero_copy_only=False)]

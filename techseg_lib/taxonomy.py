@@ -33,17 +33,22 @@ STEM_RULES: tuple[tuple[str, str], ...] = (
     (r"^(.{2,}ch)e$", r"\1"),                   # cache -> cach, as caches -> cach
     (r"^(.{2,}[^s])s$", r"\1"),                 # robots -> robot (not "ss": access)
 )
-"""English plural endings folded by :func:`stem`, as ``(pattern, replacement)`` regular
-expressions applied in order to one lower-case word. The same rules run in Arrow on the
-classifier's vocabulary (:func:`techseg_lib.segment._tokenise`), so a cue and a portfolio word
-always reduce alike. Singular and plural meet on one form, which need not be a real word."""
+"""Plural endings folded by :func:`stem`, as ``(pattern, replacement)`` regular expressions
+applied in order to one lower-case word. The same rules run in Arrow on the classifier's
+vocabulary (:func:`techseg_lib.segment.fold_plurals`), so a cue and a portfolio word always
+reduce alike. Singular and plural meet on one form, which need not be a real word.
+
+What is folded: a final ``s`` (words of four or more letters, not ``ss``); ``-ies`` to ``-y``;
+``-es`` after ``ss``, ``sh``, ``ch`` or ``x``; and, so that both forms meet, singular ``-ie``
+and ``-che`` (five or more letters). Not folded: ``-us``/``-is`` plurals (``buses`` and ``bus``
+stay apart), ``-ves`` (``shelves``) and irregular plurals. The rules are English; they also
+fold some words of other languages (German ``Energie`` meets the cue ``energy``)."""
 
 _STEM_COMPILED = tuple((re.compile(pattern), replacement) for pattern, replacement in STEM_RULES)
 
 
 def stem(token: str) -> str:
-    """Fold an English plural onto its singular by :data:`STEM_RULES` (words of four or more
-    letters; ``ss`` endings kept).
+    """Fold a plural onto its singular by :data:`STEM_RULES`.
 
     >>> [stem(w) for w in ("families", "switches", "robots", "access", "bus")]
     ['family', 'switch', 'robot', 'access', 'bus']
