@@ -5,13 +5,15 @@ import dataclasses
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from techseg_lib import TaxonomyError, classify, load_taxonomy, summarize
-from techseg_lib.segment import OUTPUT_COLUMNS, TokenisedColumn, effective_purpose
-from techseg_lib.taxonomy import normalise_phrase
+from techseg_lib.segment import (OUTPUT_COLUMNS, TokenisedColumn, _tokenise, effective_purpose,
+                                 fold_plurals)
+from techseg_lib.taxonomy import normalise_phrase, stem
 
 TAXONOMY = load_taxonomy()
 
@@ -264,10 +266,9 @@ def test_confidence_formula():
 
 
 def test_plural_forms_meet_their_singular_cue():
-    tax = load_taxonomy()
     rows = pd.DataFrame({"name": ["A", "B", "C", "D"],
                          "users": ["families", "family", "parents", "parent"]})
-    out = classify(rows, tax)
+    out = classify(rows, TAXONOMY)
     assert out["purpose"].tolist() == ["CT"] * 4
     assert out["evidence"][0] == out["evidence"][1]
     assert normalise_phrase("Switches, boxes, batteries, caches") == normalise_phrase(
@@ -280,8 +281,6 @@ def test_plural_forms_meet_their_singular_cue():
 def test_vectorised_tokeniser_folds_plurals_exactly_as_stem(words):
     # the classifier stems in Arrow (segment._tokenise); cues are stemmed in Python
     # (taxonomy.stem): both must give every word the same form, or a cue silently misses
-    from techseg_lib.segment import _tokenise
-    import pyarrow as pa
     text = " ".join(words)
     _, token_ids, vocabulary = _tokenise(pa.array([text]))
     assert tuple(vocabulary[token_ids]) == normalise_phrase(text)
@@ -293,7 +292,4 @@ def test_vectorised_tokeniser_folds_plurals_exactly_as_stem(words):
 def test_arrow_plural_folding_equals_python_stem_on_any_letters(words):
     # the rule table itself, bypassing lower-casing and splitting: RE2 (Arrow) and Python's re
     # must read every pattern alike on any letters or digits, not only ASCII
-    import pyarrow as pa
-    from techseg_lib.segment import fold_plurals
-    from techseg_lib.taxonomy import stem
     assert fold_plurals(pa.array(words)).to_pylist() == [stem(w) for w in words]
