@@ -62,14 +62,23 @@ def _tokenise(values: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     Returns ``(owner, token_ids, vocabulary)``: for every token in reading order the index of
     the value it came from, its id in ``vocabulary`` (an array of distinct stemmed tokens).
     """
-    words = pc.utf8_split_whitespace(
-        pc.replace_substring_regex(pc.utf8_lower(values), r"[^\p{L}\p{N}]+", " "))
+    # one space between words, none at the ends, then split on the space. (Not
+    # utf8_split_whitespace: in pyarrow 26 it sometimes keeps the trailing space of a value
+    # at the end of the buffer, so one input could tokenise two ways.)
+    spaced = pc.utf8_trim(
+        pc.replace_substring_regex(pc.utf8_lower(values), r"[^\p{L}\p{N}]+", " "), " ")
+    words = pc.split_pattern(spaced, " ")
     lengths = pc.list_value_length(words).fill_null(0).to_numpy(zero_copy_only=False)
-    raw = pc.dictionary_encode(pc.list_flatten(words))
+    flat = pc.list_flatten(words)
+    owner = np.repeat(np.arange(len(values), dtype=np.int64), lengths.astype(np.int64))
+    real = pc.not_equal(flat, "")  # an empty value splits into one empty string: no token
+    if not pc.all(real).as_py():
+        flat = pc.filter(flat, real)
+        owner = owner[real.to_numpy(zero_copy_only=False)]
+    raw = pc.dictionary_encode(flat)
     # stem each distinct token once, then merge tokens with one stem
     stems = pc.dictionary_encode(fold_plurals(raw.dictionary))
     stem_of = stems.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-    owner = np.repeat(np.arange(len(values), dtype=np.int64), lengths.astype(np.int64))
     token_ids = stem_of[raw.indices.to_numpy(zero_copy_only=False)]
     vocabulary = stems.dictionary.to_numpy(zero_copy_only=False)
     return owner, token_ids, vocabulary
