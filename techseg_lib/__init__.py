@@ -9,6 +9,7 @@ The top level holds what a notebook needs first::
 from importlib.metadata import PackageNotFoundError, version as _version
 
 from .errors import ConfigError, PortfolioError, ReportError, TaxonomyError, TechsegError
+from .lexicon import fit_lexicon, load_lexicon
 from .portfolio import PURPOSES, canonical, load_portfolio
 from .segment import classify, summarize
 from .taxonomy import load_taxonomy
@@ -20,5 +21,6 @@ except PackageNotFoundError:  # running from a source tree that was not installe
 
 __all__ = [
     "PURPOSES", "ConfigError", "PortfolioError", "ReportError", "TaxonomyError", "TechsegError",
-    "canonical", "classify", "load_portfolio", "load_taxonomy", "summarize", "__version__",
+    "canonical", "classify", "fit_lexicon", "load_lexicon", "load_portfolio", "load_taxonomy",
+    "summarize", "__version__",
 ]

@@ -1,19 +1,25 @@
 """Classify technology items into IT / OT / CT, with confidence, evidence and review flags.
 
 The deciding question is what the technology acts on: information for the organisation's own
-people (IT), physical processes and things (OT), or customers (CT). Each purpose gets a score:
-its prior plus, for every cue of the taxonomy found in a field, the cue's weight times the
-field's weight (structured columns such as ``users`` and ``category`` weigh more than free
-text). The winner's margin over the runner-up and the winner's strength give the confidence::
+people (IT), physical processes and things (OT), or customers (CT). Two kinds of evidence are
+added up as log-odds for six classes, the purposes crossed with "clear" and "ambiguous":
 
-    confidence = (1 - exp(-s1 / strength_scale)) * (s1 - s2) / s1        (0 when s1 = 0)
+* hand cues of the taxonomy: each purpose scores its prior plus, for every cue found in a
+  field, the cue's weight times the field's weight (structured columns such as ``users`` and
+  ``category`` weigh more than free text); the score times the taxonomy's ``hand_weight`` is
+  added to both classes of the purpose;
+* the learned lexicon (:mod:`techseg_lib.lexicon`): intercepts plus the weights of the words
+  and word pairs found, per field and in any field.
 
-where ``s1`` and ``s2`` are the best and second-best scores. Items below the taxonomy's
-``review_below`` are flagged ``needs_review`` rather than guessed silently.
+A softmax turns the sum into probabilities. The purpose is the one with the highest
+probability (its two classes summed); ``confidence`` is that probability. An item is flagged
+``needs_review`` when its confidence is below ``review_below``, when the probability that it
+is ambiguous reaches ``ambiguous_above``, or (with ``contested_review``) when it names
+contested technology such as a CRM or a smart meter.
 
 Everything is vectorised: each text column is factorised, only its distinct values are
 tokenised (with pyarrow compute kernels), and phrases of up to three words are found by joining
-n-gram keys against the cue table. No Python loop runs per row.
+n-gram keys against the cue and lexicon tables. No Python loop runs per row.
 """
 from __future__ import annotations
 
@@ -28,12 +34,17 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .errors import PortfolioError, Problem
+from .lexicon import CLASSES, DIFFICULTIES, EMPTY, Lexicon, load_lexicon
 from .portfolio import PURPOSES, SYNONYMS, fold, resolve_columns
-from .taxonomy import FIELDS, MAX_WORDS, STEM_RULES, Taxonomy, load_taxonomy
+from .taxonomy import FIELDS, MAX_WORDS, SHIPPED, STEM_RULES, Taxonomy, load_taxonomy
 
 OUTPUT_COLUMNS = ("purpose", "confidence", "runner_up", "evidence", "needs_review",
                   "shadow_it", "mode", "purdue_level")
 """Columns :func:`classify` adds, in this order."""
+
+EVIDENCE_MIN_PULL = 0.1
+"""Learned phrases pulling less than this (log-odds) towards a purpose are not named in the
+evidence (they still count in the scores)."""
 
 Progress = Callable[[str, int, int], None]
 """``progress(stage, done, total)``: called as each stage of :func:`classify` completes."""
@@ -274,7 +285,29 @@ class _Columns:
         return mask
 
 
+def _lexicon(taxonomy: Taxonomy, lexicon) -> Lexicon:
+    if isinstance(lexicon, Lexicon):
+        return lexicon
+    if lexicon is not None:
+        return _load_lexicon(str(lexicon))
+    if taxonomy.lexicon is None:
+        return EMPTY
+    return _load_lexicon(None if taxonomy.lexicon == SHIPPED else taxonomy.lexicon)
+
+
+def _load_lexicon(path: str | None) -> Lexicon:
+    """:func:`load_lexicon`, read once per file version (keyed by path and modification time)."""
+    stamp = os.stat(path).st_mtime_ns if path is not None and os.path.exists(path) else 0
+    return _cached_lexicon(path, stamp)
+
+
+@functools.lru_cache(maxsize=8)
+def _cached_lexicon(path: str | None, stamp: int) -> Lexicon:
+    return load_lexicon(path)
+
+
 def classify(frame: pd.DataFrame, taxonomy: Taxonomy | str | None = None, *,
+             lexicon: Lexicon | str | None = None,
              progress: Progress | None = None) -> pd.DataFrame:
     """Classify every item of a portfolio by purpose.
 
@@ -285,6 +318,10 @@ def classify(frame: pd.DataFrame, taxonomy: Taxonomy | str | None = None, *,
         spelling in :data:`~techseg_lib.portfolio.SYNONYMS`; a name column is required).
     taxonomy : Taxonomy or path, optional
         The cue file; default the one shipped with techseg.
+    lexicon : Lexicon or path, optional
+        The learned lexicon; default the one the taxonomy names (its ``lexicon`` key: the
+        shipped lexicon unless the file says otherwise). Pass
+        :data:`techseg_lib.lexicon.EMPTY` for the hand cues alone.
     progress : callable, optional
         ``progress(stage, done, total)`` after each stage, for a progress bar.
 
@@ -293,10 +330,12 @@ def classify(frame: pd.DataFrame, taxonomy: Taxonomy | str | None = None, *,
     DataFrame, shape (n_items, n_columns + 8)
         Every input column unchanged and in order, then :data:`OUTPUT_COLUMNS`:
 
-        ``purpose`` (str) IT, OT or CT · ``confidence`` (float, 0-1) · ``runner_up`` (str) the
-        second-best purpose · ``evidence`` (str) the cues that decided, e.g.
-        ``OT <- category:plc (x4), name:hmi (x3) | IT <- none`` (each cue with its weight
-        times its field's weight) · ``needs_review`` (bool) weak or conflicting evidence ·
+        ``purpose`` (str) IT, OT or CT · ``confidence`` (float, 0-1) the probability of that
+        purpose · ``runner_up`` (str) the second most likely purpose · ``evidence`` (str) what
+        decided, e.g. ``OT 97% <- category:plc (x6), name:hmi (x3); learned name:scada (+1.2)
+        | IT 2% <- none | ambiguous 8%`` (each hand cue with its weight times its field's
+        weight, the strongest learned words with their pull towards the purpose, in log-odds)
+        · ``needs_review`` (bool) weak, conflicting or use-dependent evidence ·
         ``shadow_it`` (bool) SaaS or a personal device in use without IT's sanction ·
         ``mode`` (int, 1 or 2) bimodal mode, 2 for pilots, proofs of concept, experiments,
         new builds · ``purdue_level`` (Int64, 0-3) for OT items whose level can be told,
@@ -308,6 +347,7 @@ def classify(frame: pd.DataFrame, taxonomy: Taxonomy | str | None = None, *,
     """
     if not isinstance(taxonomy, Taxonomy):
         taxonomy = load_taxonomy(taxonomy)
+    lexicon = _lexicon(taxonomy, lexicon)
     columns = _columns_for(frame)
     if "name" not in columns:
         raise ValueError("the portfolio has no name column; load it with load_portfolio() "
@@ -321,7 +361,8 @@ def classify(frame: pd.DataFrame, taxonomy: Taxonomy | str | None = None, *,
     purpose_index = {p: i for i, p in enumerate(PURPOSES)}
     cue_purpose = np.array([purpose_index[c.purpose] for c in taxonomy.cues], dtype=np.int64)
     cue_weight = np.array([c.weight for c in taxonomy.cues], dtype=np.float64)
-    cue_phrases = [c.phrase for c in taxonomy.cues]
+    cue_phrases = tuple(c.phrase for c in taxonomy.cues)
+    votes = lexicon.votes
     scored = [f for f in FIELDS if f in columns and f in taxonomy.field_weights]
     stages = len(scored) + 3
     step = 0
@@ -335,29 +376,48 @@ def classify(frame: pd.DataFrame, taxonomy: Taxonomy | str | None = None, *,
     # Per field: score each distinct value, then reduce values to "signatures" (values with the
     # same scores and strongest cues behave alike), so the rest runs once per distinct
     # combination of signatures across fields instead of once per row.
-    signature_rows, signature_scores, signature_cues, signature_contested = [], [], [], []
+    signature_rows = []
+    tables: dict[str, list[np.ndarray]] = {k: [] for k in (
+        "scores", "cues", "contested", "logits", "learned")}
     for field in scored:
         column = cache.tokens(columns[field][0])
-        value_index, cue_index = column.match(cue_phrases)
-        # per-value tables have one more entry, the last, for a missing value (see codes)
-        value_scores = np.zeros((column.n_values + 1, len(PURPOSES)))
+        size = (column.n_values + 1, len(PURPOSES))  # last entry: a missing value
+        # one search for hand cues, contested phrases and lexicon phrases: pairs come sorted
+        # by value then phrase, and each kind keeps that order
+        features, phrases = lexicon.for_field(field)
+        found_value, found = column.match((*cue_phrases, *taxonomy.contested, *phrases))
+        kind = np.searchsorted([len(cue_phrases), len(cue_phrases) + len(taxonomy.contested)],
+                               found, side="right")  # 0 cue, 1 contested, 2 lexicon
+        value_index, cue_index = found_value[kind == 0], found[kind == 0]
+        value_scores = np.zeros(size)
         np.add.at(value_scores, (value_index, cue_purpose[cue_index]),
                   cue_weight[cue_index] * taxonomy.field_weights[field])
-        # strongest cue per (value, purpose): sorted by weight, the last write wins
-        strongest = np.full((column.n_values + 1, len(PURPOSES)), -1, dtype=np.int64)
-        order = np.lexsort((cue_index, cue_weight[cue_index]))
-        strongest[value_index[order], cue_purpose[cue_index[order]]] = cue_index[order]
+        strongest = _strongest(value_index, cue_purpose[cue_index], cue_weight[cue_index],
+                               cue_index, size)
         # contested technology (a CRM, a smart meter, an industrial switch): the first
         # contested phrase in the value, +1 (0: none)
-        value_index, phrase_index = column.match(taxonomy.contested)
+        value_index, phrase_index = found_value[kind == 1], found[kind == 1] - len(cue_phrases)
         contested = np.zeros(column.n_values + 1, dtype=np.int64)
         contested[value_index[::-1]] = phrase_index[::-1] + 1
+        # learned lexicon: summed class weights, and the feature pulling hardest to each purpose
+        value_index = found_value[kind == 2]
+        feature = features[found[kind == 2] - len(cue_phrases) - len(taxonomy.contested)]
+        value_logits = np.column_stack([  # bincount: a faster np.add.at
+            np.bincount(value_index, weights=lexicon.weights[feature, k],
+                        minlength=column.n_values + 1) for k in range(len(CLASSES))])
+        pull = lexicon.pull[feature]
+        hit = pull >= EVIDENCE_MIN_PULL
+        feature = feature[hit]
+        learned = _strongest(value_index[hit], lexicon.favours[feature], pull[hit], feature,
+                             size)
         value_signature, first_value = _dense_combination(
-            [*value_scores.view(np.int64).T, *strongest.T, contested])
+            [*value_scores.view(np.int64).T, *strongest.T, contested,
+             *value_logits.view(np.int64).T, *learned.T])
         signature_rows.append(value_signature[column.codes])
-        signature_scores.append(value_scores[first_value])
-        signature_cues.append(strongest[first_value])
-        signature_contested.append(contested[first_value])
+        for key, table in (("scores", value_scores), ("cues", strongest),
+                           ("contested", contested), ("logits", value_logits),
+                           ("learned", learned)):
+            tables[key].append(table[first_value])
         advance(f"cues in {field}")
 
     if scored:
@@ -366,30 +426,40 @@ def classify(frame: pd.DataFrame, taxonomy: Taxonomy | str | None = None, *,
         inverse, first_row = np.zeros(n, dtype=np.int64), np.zeros(min(n, 1), dtype=np.int64)
     m = len(first_row)
     scores = np.tile(np.array([taxonomy.prior[p] for p in PURPOSES]), (m, 1))
+    logits = np.tile(lexicon.bias, (m, 1))
     best_cue = np.full((len(scored), len(PURPOSES), m), -1, dtype=np.int64)
+    best_learned = np.full((len(scored), len(PURPOSES), m), -1, dtype=np.int64)
     contested = np.zeros(m, dtype=np.int64)
     for f in range(len(scored)):
         signature = signature_rows[f][first_row]
-        scores += signature_scores[f][signature]
-        best_cue[f] = signature_cues[f][signature].T
-        contested = np.where(contested == 0, signature_contested[f][signature], contested)
+        scores += tables["scores"][f][signature]
+        logits += tables["logits"][f][signature]
+        best_cue[f] = tables["cues"][f][signature].T
+        best_learned[f] = tables["learned"][f][signature].T
+        contested = np.where(contested == 0, tables["contested"][f][signature], contested)
 
-    # winner and runner-up per combination; ties go to the earlier purpose (IT, OT, CT)
-    ranking = np.argsort(-scores, axis=1, kind="stable")
+    # six classes -> purposes; ties go to the earlier purpose (IT, OT, CT)
+    logits += taxonomy.hand_weight * np.repeat(scores, len(DIFFICULTIES), axis=1)
+    logits -= logits.max(axis=1, keepdims=True)
+    probability = np.exp(logits)
+    probability /= probability.sum(axis=1, keepdims=True)
+    per_class = probability.reshape(m, len(PURPOSES), len(DIFFICULTIES))
+    by_purpose = per_class.sum(axis=2)
+    ambiguous = per_class[:, :, DIFFICULTIES.index("ambiguous")].sum(axis=1)
+    ranking = np.argsort(-by_purpose, axis=1, kind="stable")
     winner, second = ranking[:, 0], ranking[:, 1]
-    s1, s2 = scores[np.arange(m), winner], scores[np.arange(m), second]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        margin = np.where(s1 > 0, (s1 - s2) / s1, 0.0)
-    confidence = np.clip((1.0 - np.exp(-s1 / taxonomy.strength_scale)) * margin, 0.0, 1.0)
-    confidence *= np.where(contested > 0, 1.0 - taxonomy.contested_discount, 1.0)
+    confidence = np.clip(by_purpose[np.arange(m), winner], 0.0, 1.0)
+    review = (confidence < taxonomy.review_below) | (ambiguous >= taxonomy.ambiguous_above)
+    if taxonomy.contested_review:
+        review |= contested > 0
     notes = [""] + [f" | contested: {label}" for label in taxonomy.contested_labels]
     texts = [text + notes[c] for text, c in zip(
-        _evidence(best_cue, winner, second, scores, scored, taxonomy), contested)]
+        _evidence(best_cue, best_learned, winner, second, by_purpose, ambiguous, scored,
+                  taxonomy, lexicon, votes), contested)]
     text_code, text_values = pd.factorize(np.asarray(texts, dtype=object))
     # spread per-combination results to rows (small integer codes: cheaper gathers)
     evidence = pd.Categorical.from_codes(text_code.astype(np.int32)[inverse],
                                          categories=text_values)
-    review = confidence < taxonomy.review_below
     winner, second = winner.astype(np.int8)[inverse], second.astype(np.int8)[inverse]
     confidence, review = np.round(confidence, 4)[inverse], review[inverse]
     advance("evidence")
@@ -446,29 +516,44 @@ def _dense_combination(columns: Sequence[np.ndarray]) -> tuple[np.ndarray, np.nd
     return key, first
 
 
-def _evidence(best_cue, winner, second, scores, scored, taxonomy) -> list[str]:
+def _strongest(value_index, purpose, strength, item, size) -> np.ndarray:
+    """Per (value, purpose), the ``item`` (cue or feature index) of greatest ``strength``
+    (ties: the last in input order, which is by item within a value), -1 where none; int64,
+    shape ``size``."""
+    strongest = np.full(size, -1, dtype=np.int64)
+    order = np.argsort(strength, kind="stable")  # by strength: the last write wins
+    strongest[value_index[order], purpose[order]] = item[order]
+    return strongest
+
+
+def _evidence(best_cue, best_learned, winner, second, by_purpose, ambiguous, scored,
+              taxonomy, lexicon, votes) -> list[str]:
     """The readable evidence of each combination of deciding cues.
 
     Parameters
     ----------
-    best_cue : ndarray of int, shape (n_fields, 3, m)
-        Strongest cue per field and purpose for each combination (-1: none).
+    best_cue, best_learned : ndarray of int, shape (n_fields, 3, m)
+        Strongest hand cue and strongest learned feature per field and purpose for each
+        combination (-1: none).
     winner, second : ndarray of int, shape (m,)
-        Index in :data:`PURPOSES` of the best and second-best purpose.
-    scores : ndarray of float, shape (m, 3)
-        Purpose scores (prior plus weighted cues).
+        Index in :data:`PURPOSES` of the most and second most likely purpose.
+    by_purpose : ndarray of float, shape (m, 3)
+        Probability of each purpose.
+    ambiguous : ndarray of float, shape (m,)
+        Probability that the item is ambiguous.
 
     Returns
     -------
     list of str, length m
-        ``WINNER score <- field:cue (xW), ... | RUNNER_UP score <- field:cue (xW), ...`` where
-        ``xW`` is the cue weight times the field weight (only the strongest cue of each field
-        is named; the score sums them all with the prior); ``none`` where a purpose has no
-        cue; ``no cue matched; IT by default (prior)`` where nothing matched.
+        ``WINNER p% <- field:cue (xW), ...; learned field:phrase (+V), ... | RUNNER_UP p% <-
+        ... | ambiguous p%`` where ``xW`` is the cue weight times the field weight (only the
+        strongest cue of each field is named) and ``+V`` a learned phrase's pull towards the
+        purpose in log-odds (the three strongest); ``none`` where a purpose has neither;
+        ``no cue matched; IT by default (prior)`` where nothing matched at all.
     """
     texts = []
     for j in range(len(winner)):  # once per distinct combination of cues, not per row
-        if not (best_cue[:, :, j] >= 0).any():
+        if not ((best_cue[:, :, j] >= 0).any() or (best_learned[:, :, j] >= 0).any()):
             texts.append(f"no cue matched; {PURPOSES[winner[j]]} by default (prior)")
             continue
         parts = []
@@ -476,8 +561,15 @@ def _evidence(best_cue, winner, second, scores, scored, taxonomy) -> list[str]:
             found = [f"{field}:{taxonomy.cues[c].text} "
                      f"(x{taxonomy.cues[c].weight * taxonomy.field_weights[field]:g})"
                      for field, c in zip(scored, best_cue[:, purpose, j]) if c >= 0]
-            parts.append(f"{PURPOSES[purpose]} {scores[j, purpose]:.3g} <- "
-                         f"{', '.join(found) if found else 'none'}")
+            features = sorted({f for f in best_learned[:, purpose, j] if f >= 0},
+                              key=lambda f: (-votes[f, purpose], f))[:3]
+            learned = ", ".join(f"{lexicon.label(f)} (+{votes[f, purpose]:.2g})"
+                                for f in features)
+            said = ", ".join(found)
+            if learned:
+                said = f"{said}; learned {learned}" if said else f"learned {learned}"
+            parts.append(f"{PURPOSES[purpose]} {by_purpose[j, purpose]:.0%} <- {said or 'none'}")
+        parts.append(f"ambiguous {ambiguous[j]:.0%}")
         texts.append(" | ".join(parts))
     return texts
 

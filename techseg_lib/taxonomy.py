@@ -92,13 +92,20 @@ class Taxonomy:
         Canonical field -> multiplier (> 0) applied to cues found in that field.
     prior : dict
         Purpose -> starting score (>= 0).
-    strength_scale : float
-        Score at which the strength factor of the confidence reaches 63 % (> 0).
+    hand_weight : float
+        Log-odds that one unit of hand-cue score adds to its purpose (>= 0), when the hand
+        cues are combined with the learned lexicon.
     review_below : float
-        Items whose confidence is below this (0-1) are flagged ``needs_review``.
-    contested_discount : float
-        Share (0-1) taken off the confidence of an item whose evidence names contested
-        technology.
+        Items whose confidence (the probability of their purpose, 0-1) is below this are
+        flagged ``needs_review``.
+    ambiguous_above : float
+        Items whose probability of being ambiguous (0-1) is at least this are flagged.
+    contested_review : bool
+        Flag every item whose evidence names contested technology.
+    lexicon : str or None
+        :data:`SHIPPED` (the learned lexicon that ships with techseg, the default), the path
+        of a lexicon CSV (a relative path is resolved against the taxonomy file's folder), or
+        None for none: the hand cues alone.
     contested : tuple of tuple of str
         Phrases naming technology whose purpose depends on use (CRM, smart meter, ...).
     contested_labels : tuple of str
@@ -119,9 +126,11 @@ class Taxonomy:
     cues: tuple[Cue, ...]
     field_weights: dict
     prior: dict
-    strength_scale: float
+    hand_weight: float
     review_below: float
-    contested_discount: float
+    ambiguous_above: float
+    contested_review: bool
+    lexicon: str | None
     contested: tuple
     contested_labels: tuple
     mode2_status: tuple
@@ -134,6 +143,9 @@ class Taxonomy:
 
 
 DEFAULT_TAXONOMY = "taxonomy.yaml"
+
+SHIPPED = "shipped"
+"""Value of a taxonomy's ``lexicon`` key that names the lexicon shipped with techseg."""
 
 
 def _fail(source: str, key: str, message: str, fix: str) -> TaxonomyError:
@@ -186,7 +198,7 @@ def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
     if not isinstance(data, dict):
         raise _fail(source, "(top level)", "expected a mapping", "start from the shipped file")
     known = {"version", "field_weights", "prior", "confidence", "contested", "purposes", "mode2",
-             "shadow", "purdue"}
+             "shadow", "purdue", "lexicon"}
     for key in data:
         if key not in known:
             raise _fail(source, key, "unknown key", f"use only {', '.join(sorted(known))}")
@@ -232,6 +244,22 @@ def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
         raise _fail(source, "purposes", "no cues", "list cues under IT, OT and CT")
 
     confidence = data["confidence"]
+    settings = {"hand_weight", "review_below", "ambiguous_above", "contested_review"}
+    for key in confidence:
+        if key not in settings:
+            raise _fail(source, f"confidence.{key}", "unknown setting",
+                        f"use only {', '.join(sorted(settings))} (strength_scale and "
+                        "contested_discount were replaced by the learned lexicon)")
+    contested_review = confidence.get("contested_review", True)
+    if not isinstance(contested_review, bool):
+        raise _fail(source, "confidence.contested_review", f"{contested_review!r} is not "
+                    "true or false", "write true or false")
+    lexicon = data.get("lexicon", SHIPPED)
+    if lexicon is not None and not isinstance(lexicon, str):
+        raise _fail(source, "lexicon", f"{lexicon!r} is not a path",
+                    f"write {SHIPPED!r}, the path of a lexicon CSV, or null for none")
+    if lexicon not in (None, SHIPPED) and path is not None and not Path(lexicon).is_absolute():
+        lexicon = str(Path(path).parent / lexicon)
     shadow = data.get("shadow") or {}
     mode2 = data.get("mode2") or {}
     if not isinstance(mode2, dict) or set(mode2) - {"status", "text"}:
@@ -247,12 +275,14 @@ def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
         cues=tuple(cues),
         field_weights=field_weights,
         prior=prior,
-        strength_scale=_number(confidence.get("strength_scale"), source,
-                               "confidence.strength_scale", strict_low=True),
+        hand_weight=_number(confidence.get("hand_weight", 1.0), source,
+                            "confidence.hand_weight"),
         review_below=_number(confidence.get("review_below"), source, "confidence.review_below",
                              high=1.0),
-        contested_discount=_number(confidence.get("contested_discount", 0.0), source,
-                                   "confidence.contested_discount", high=1.0),
+        ambiguous_above=_number(confidence.get("ambiguous_above", 1.0), source,
+                                "confidence.ambiguous_above", high=1.0),
+        contested_review=contested_review,
+        lexicon=lexicon,
         contested=_phrases(data.get("contested") or [], source, "contested"),
         contested_labels=tuple(str(v) for v in data.get("contested") or []),
         mode2_status=_phrases(mode2.get("status", []), source, "mode2.status"),

@@ -1,0 +1,135 @@
+"""Fit the shipped lexicon on the development split of techseg's evaluation set, and choose the
+settings that combine it with the hand cues.
+
+    .venv/bin/python scripts/train_lexicon.py            # write techseg_lib/data/lexicon.csv
+    .venv/bin/python scripts/train_lexicon.py --choose   # also print the settings to use
+
+Only ``split=dev`` rows are read: the test split is never used here.
+
+``--choose`` simulates first looks: for each of the last three dev batches, a lexicon is fitted
+on the dev batches before it and scores it. The L2 strength and ``hand_weight`` with the best
+mean macro-F1 are chosen first; then ``ambiguous_above`` on the pooled predictions: the value
+that flags the fewest clear items among those that flag at least ``--ambiguous-target`` of the
+ambiguous ones. ``review_below`` is not tuned: it stays at the taxonomy's value (0.5, so that an
+item whose purpose is less likely than not is always reviewed). The shipped taxonomy's other
+settings (cues, contested list) are used as they are. Write the printed values into
+``taxonomy.yaml``.
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from techseg_lib import classify  # noqa: E402
+from techseg_lib.lexicon import fit_lexicon, save_lexicon  # noqa: E402
+from techseg_lib.metrics import classification_report  # noqa: E402
+from techseg_lib.taxonomy import load_taxonomy  # noqa: E402
+
+EVAL_SET = ROOT / "data" / "eval" / "technology_items.csv"
+LEXICON = ROOT / "techseg_lib" / "data" / "lexicon.csv"
+INPUTS = ["name", "description", "vendor", "category", "users", "deployment"]
+SHIPPED_L2 = 1.0
+"""L2 strength of the shipped lexicon (chosen by ``--choose`` on 2026-11-27)."""
+L2 = (0.5, 1.0, 2.0)
+HAND_WEIGHTS = (0.2, 0.4, 0.6, 0.8)
+GRID = np.round(np.arange(0.05, 0.951, 0.025), 3)
+
+
+def fit(items: pd.DataFrame, l2: float):
+    return fit_lexicon(items[INPUTS], items["purpose"], items["difficulty"] == "ambiguous",
+                       l2=l2)
+
+
+def dev_items() -> pd.DataFrame:
+    """The dev split of the evaluation set (never the test split)."""
+    items = pd.read_csv(EVAL_SET, dtype=str, keep_default_na=False, na_values=[""])
+    return items[items["split"] == "dev"].reset_index(drop=True)
+
+
+def fit_dev(l2: float = SHIPPED_L2):
+    """The lexicon fitted on every dev item: what ships as techseg_lib/data/lexicon.csv."""
+    return fit(dev_items(), l2)
+
+
+def simulate(dev: pd.DataFrame, taxonomy, batches: list[str]) -> pd.DataFrame:
+    """Out-of-batch predictions: one row per (l2, hand_weight, item of the batches scored)."""
+    raw = dataclasses.replace(taxonomy, review_below=0.0, ambiguous_above=1.0,
+                              contested_review=False)
+    frames = []
+    for batch in batches:
+        before = dev[dev["added"] < batch]
+        scored = dev[dev["added"] == batch].reset_index(drop=True)
+        for l2 in L2:
+            lexicon = fit(before, l2)
+            for weight in HAND_WEIGHTS:
+                out = classify(scored[INPUTS], dataclasses.replace(raw, hand_weight=weight),
+                               lexicon=lexicon)
+                evidence = out["evidence"].astype(str)
+                frames.append(pd.DataFrame({
+                    "batch": batch, "l2": l2, "hand_weight": weight,
+                    "label": scored["purpose"], "ambiguous": scored["difficulty"] == "ambiguous",
+                    "purpose": out["purpose"].astype(str), "confidence": out["confidence"],
+                    "p_ambiguous": evidence.str.extract(r"ambiguous (\d+)%")[0]
+                    .astype(float).fillna(0.0) / 100,
+                    "contested": evidence.str.contains("contested: ", regex=False)}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def choose(runs: pd.DataFrame, target: float, taxonomy) -> dict:
+    f1 = runs.groupby(["l2", "hand_weight", "batch"]).apply(
+        lambda g: classification_report(g["label"], g["purpose"], g["purpose"] == g["purpose"],
+                                        g["ambiguous"])["macro_f1"]).groupby(level=[0, 1]).mean()
+    l2, weight = f1.idxmax()
+    best = runs[(runs["l2"] == l2) & (runs["hand_weight"] == weight)]
+    flagged = ((best["confidence"].to_numpy()[:, None] < taxonomy.review_below)
+               | (best["p_ambiguous"].to_numpy()[:, None] >= GRID[None, :]))
+    if taxonomy.contested_review:
+        flagged |= best["contested"].to_numpy()[:, None]
+    ambiguous = best["ambiguous"].to_numpy()
+    rate_ambiguous = flagged[ambiguous].mean(axis=0)
+    rate_clear = flagged[~ambiguous].mean(axis=0)
+    j = int(np.argmin(np.where(rate_ambiguous >= target, rate_clear, np.inf)))
+    return {"l2": float(l2), "hand_weight": float(weight),
+            "macro_f1": {f"l2={a:g}, hand_weight={b:g}": round(v, 3) for (a, b), v in f1.items()},
+            "ambiguous_above": float(GRID[j]), "review_below (kept)": taxonomy.review_below,
+            "flagged_clear": round(float(rate_clear[j]), 4),
+            "flagged_ambiguous": round(float(rate_ambiguous[j]), 4)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--choose", action="store_true",
+                        help="simulate first looks on the last three dev batches and print "
+                             "the settings to use")
+    parser.add_argument("--ambiguous-target", type=float, default=0.70)
+    parser.add_argument("--l2", type=float, default=None,
+                        help=f"L2 strength of the lexicon written (default {SHIPPED_L2}; with "
+                             "--choose, the chosen one)")
+    args = parser.parse_args(argv)
+    dev = dev_items()
+    taxonomy = load_taxonomy()
+    l2 = args.l2 if args.l2 is not None else SHIPPED_L2
+    if args.choose:
+        batches = sorted(dev["added"].unique())[-3:]
+        runs = simulate(dev, taxonomy, batches)
+        chosen = choose(runs, args.ambiguous_target, taxonomy)
+        print(f"first looks simulated on {', '.join(batches)}")
+        for key, value in chosen.items():
+            print(f"  {key}: {value}")
+        l2 = chosen["l2"] if args.l2 is None else args.l2
+    lexicon = fit(dev, l2)
+    save_lexicon(lexicon, LEXICON)
+    print(f"wrote {LEXICON.relative_to(ROOT)}: {lexicon.source}, from {len(dev)} dev items")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

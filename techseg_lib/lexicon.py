@@ -1,0 +1,325 @@
+"""A learned lexicon: word and word-pair weights fitted on labelled technology items.
+
+The hand cues of the taxonomy say what the authors know; the lexicon says what labelled
+examples show. It is a multinomial logistic regression over binary features: a phrase of one
+or two words found in a field (``name:plc``), or in any field (``*:plc``, counted once per
+field that has it). Each feature has a weight for each of six classes, the purposes crossed
+with the difficulty of telling them (``IT clear``, ``IT ambiguous``, ``OT clear``, ...), so one
+model gives both the purpose and the chance that the item's purpose depends on its use.
+
+The lexicon is data, like the taxonomy: a CSV file (``techseg_lib/data/lexicon.csv`` ships
+with techseg; ``scripts/train_lexicon.py`` rebuilds it from the development split of
+``data/eval``) that a user can read, edit, replace, or fit on their own labelled items with
+:func:`fit_lexicon`. Phrases are stored as the classifier's tokens: lower case, plurals
+folded (:func:`techseg_lib.taxonomy.stem`).
+"""
+from __future__ import annotations
+
+import csv
+import functools
+import io
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .errors import TaxonomyError
+from .portfolio import PURPOSES
+from .taxonomy import FIELDS, normalise_phrase
+
+DIFFICULTIES = ("clear", "ambiguous")
+CLASSES = tuple(f"{p} {d}" for p in PURPOSES for d in DIFFICULTIES)
+"""The six classes, in weight-column order: ``IT clear``, ``IT ambiguous``, ``OT clear``, ..."""
+
+ANY_FIELD = "*"
+"""Field name of a feature that counts in every field."""
+
+BIAS = "(bias)"
+"""Field name of the one row of the lexicon file that holds the intercepts."""
+
+MAX_WORDS = 2
+"""Longest lexicon phrase, in words."""
+
+DEFAULT_LEXICON = "lexicon.csv"
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Learned feature weights.
+
+    Attributes
+    ----------
+    fields : tuple of str, length n_features
+        Canonical field of each feature (one of :data:`~techseg_lib.taxonomy.FIELDS`), or
+        :data:`ANY_FIELD`.
+    phrases : tuple of tuple of str, length n_features
+        Each feature's phrase as classifier tokens (1 to :data:`MAX_WORDS` words).
+    weights : ndarray of float, shape (n_features, 6)
+        Weight of each feature for each of :data:`CLASSES` (log-odds units).
+    bias : ndarray of float, shape (6,)
+        Intercept of each class.
+    source : str
+        Where the lexicon was read from, or how it was made.
+    """
+
+    fields: tuple
+    phrases: tuple
+    weights: np.ndarray
+    bias: np.ndarray
+    source: str
+
+    def __len__(self) -> int:
+        return len(self.phrases)
+
+    def for_field(self, field: str) -> tuple[np.ndarray, tuple[tuple[str, ...], ...]]:
+        """Indices (int64) and phrases of the features that count in ``field``."""
+        return self._by_field.get(field, self._by_field[ANY_FIELD])
+
+    @functools.cached_property
+    def _by_field(self) -> dict:
+        fields = np.asarray(self.fields, dtype=object)
+        out = {}
+        for field in (*FIELDS, ANY_FIELD):
+            index = np.flatnonzero((fields == field) | (fields == ANY_FIELD))
+            out[field] = (index, tuple(self.phrases[i] for i in index))
+        return out
+
+    @functools.cached_property
+    def votes(self) -> np.ndarray:
+        """How much each feature favours each purpose, shape (n_features, 3): the mean of the
+        purpose's two class weights minus the mean of all six (positive: for the purpose)."""
+        per_purpose = self.weights.reshape(len(self), len(PURPOSES), len(DIFFICULTIES)).mean(2)
+        return per_purpose - per_purpose.mean(1, keepdims=True)
+
+    @functools.cached_property
+    def favours(self) -> np.ndarray:
+        """Index in PURPOSES of the purpose each feature favours most, shape (n_features,)."""
+        return self.votes.argmax(axis=1) if len(self) else np.empty(0, dtype=np.int64)
+
+    @functools.cached_property
+    def pull(self) -> np.ndarray:
+        """Each feature's vote for the purpose it favours most, shape (n_features,)."""
+        return self.votes.max(axis=1) if len(self) else np.empty(0)
+
+    def label(self, index: int) -> str:
+        """A feature as shown in evidence, e.g. ``name:plc`` or ``*:smart meter``."""
+        return f"{self.fields[index]}:{' '.join(self.phrases[index])}"
+
+
+EMPTY = Lexicon((), (), np.zeros((0, len(CLASSES))), np.zeros(len(CLASSES)), "(no lexicon)")
+"""A lexicon with no features: the classifier then uses the hand cues alone."""
+
+
+# ------------------------------------------------------------------------------ file format
+
+def load_lexicon(path: str | Path | None = None) -> Lexicon:
+    """Read a lexicon CSV (default: the one shipped with techseg).
+
+    The file has a header ``field,phrase,IT clear,IT ambiguous,OT clear,OT ambiguous,CT clear,
+    CT ambiguous``; one row per feature and one row whose field is ``(bias)``.
+
+    Raises
+    ------
+    TaxonomyError
+        Naming the file, the line and the column, and how to fix it.
+    """
+    if path is None:
+        source = f"techseg_lib/data/{DEFAULT_LEXICON}"
+        text = resources.files("techseg_lib").joinpath("data", DEFAULT_LEXICON).read_text("utf-8")
+    else:
+        source = str(path)
+        try:
+            text = Path(path).read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as err:
+            raise TaxonomyError(f"{source}: cannot read the lexicon ({err}). "
+                                "Fix: check the path; save the file as UTF-8 CSV") from None
+    rows = list(csv.reader(io.StringIO(text)))
+    header = ["field", "phrase", *CLASSES]
+    if not rows or [h.strip() for h in rows[0]] != header:
+        raise TaxonomyError(f"{source}: line 1: the header must be {','.join(header)}. "
+                            "Fix: start from the shipped lexicon.csv")
+    fields, phrases, weights, bias, seen = [], [], [], None, set()
+    allowed = (*FIELDS, ANY_FIELD)
+    for line, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            raise TaxonomyError(f"{source}: line {line}: {len(row)} cells, expected "
+                                f"{len(header)}. Fix: one cell per column of the header")
+        field, phrase_text = row[0].strip(), row[1]
+        values = []
+        for column, cell in zip(CLASSES, row[2:]):
+            try:
+                value = float(cell)
+            except ValueError:
+                value = float("nan")
+            if not np.isfinite(value):
+                raise TaxonomyError(f"{source}: line {line}, column {column!r}: {cell!r} is not "
+                                    "a number. Fix: write a weight such as 0.5 or -1.2")
+            values.append(value)
+        if field == BIAS:
+            if bias is not None:
+                raise TaxonomyError(f"{source}: line {line}, column 'field': a second (bias) "
+                                    "row. Fix: keep one")
+            bias = np.array(values)
+            continue
+        if field not in allowed:
+            raise TaxonomyError(f"{source}: line {line}, column 'field': unknown field "
+                                f"{field!r}. Fix: use one of {', '.join(allowed)} or {BIAS}")
+        phrase = normalise_phrase(phrase_text)
+        if not 1 <= len(phrase) <= MAX_WORDS:
+            raise TaxonomyError(f"{source}: line {line}, column 'phrase': {phrase_text!r} has "
+                                f"{len(phrase)} words. Fix: use 1 to {MAX_WORDS} words")
+        if (field, phrase) in seen:
+            raise TaxonomyError(f"{source}: line {line}, column 'phrase': {field}:{phrase_text} "
+                                "appears twice. Fix: keep one row per field and phrase")
+        seen.add((field, phrase))
+        fields.append(field)
+        phrases.append(phrase)
+        weights.append(values)
+    if bias is None:
+        raise TaxonomyError(f"{source}: no {BIAS} row. Fix: add a row whose field is {BIAS} "
+                            "with the six intercepts (zeros if unsure)")
+    return Lexicon(tuple(fields), tuple(phrases),
+                   np.array(weights, dtype=np.float64).reshape(len(fields), len(CLASSES)),
+                   bias, source)
+
+
+def save_lexicon(lexicon: Lexicon, path: str | Path, *, decimals: int = 3) -> None:
+    """Write ``lexicon`` as CSV (the format :func:`load_lexicon` reads), features sorted by
+    field then phrase so that a retrained file diffs cleanly."""
+    order = sorted(range(len(lexicon)), key=lambda i: (lexicon.fields[i], lexicon.phrases[i]))
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(["field", "phrase", *CLASSES])
+        writer.writerow([BIAS, "", *(f"{w:.{decimals}f}" for w in lexicon.bias)])
+        for i in order:
+            writer.writerow([lexicon.fields[i], " ".join(lexicon.phrases[i]),
+                             *(f"{w:.{decimals}f}" for w in lexicon.weights[i])])
+
+
+# -------------------------------------------------------------------------------- features
+
+def _value_phrases(column) -> tuple[np.ndarray, np.ndarray]:
+    """Every distinct phrase of 1 to :data:`MAX_WORDS` words in each distinct value of a
+    :class:`~techseg_lib.segment.TokenisedColumn`: ``(value_index, phrase)``, phrase as
+    words joined by a space (object array), each pair once."""
+    owner, tokens = column._owner, column._tokens
+    vocabulary = np.asarray(column._lookup, dtype=object)
+    values, phrases = [owner], [vocabulary[tokens]]
+    for n in range(2, MAX_WORDS + 1):
+        starts = np.flatnonzero(owner[: len(owner) - n + 1] == owner[n - 1:])
+        text = vocabulary[tokens[starts]]
+        for k in range(1, n):
+            text = text + " " + vocabulary[tokens[starts + k]]
+        values.append(owner[starts])
+        phrases.append(text)
+    pairs = pd.DataFrame({"value": np.concatenate(values),
+                          "phrase": np.concatenate(phrases)}).drop_duplicates()
+    return pairs["value"].to_numpy(np.int64), pairs["phrase"].to_numpy(object)
+
+
+def _row_features(frame: pd.DataFrame) -> pd.DataFrame:
+    """(row, field, phrase) for every phrase of every scored field of ``frame``."""
+    from .segment import TokenisedColumn, _columns_for  # segment imports this module
+
+    columns = _columns_for(frame)
+    parts = []
+    for field in FIELDS:
+        if field not in columns:
+            continue
+        column = TokenisedColumn(frame[columns[field][0]].astype("str"))
+        value, phrase = _value_phrases(column)
+        held = column.codes >= 0
+        rows = pd.DataFrame({"row": np.flatnonzero(held), "value": column.codes[held]})
+        found = rows.merge(pd.DataFrame({"value": value, "phrase": phrase}), on="value")
+        parts.append(found[["row", "phrase"]].assign(field=field))
+    if not parts:
+        return pd.DataFrame({"row": np.empty(0, np.int64), "field": [], "phrase": []})
+    return pd.concat(parts, ignore_index=True)
+
+
+def fit_lexicon(frame: pd.DataFrame, purpose, ambiguous, *, min_rows: int = 1,
+                keep_rows: int = 2, l2: float = 1.0, max_iter: int = 2000) -> Lexicon:
+    """Fit a lexicon on labelled items.
+
+    Parameters
+    ----------
+    frame : DataFrame, shape (n_items, n_columns)
+        Items with any of the classifier's text columns (``name``, ``description``,
+        ``category``, ``users``, ``deployment``, ``vendor``, ``tags``; any header spelling the
+        loader accepts).
+    purpose : array-like of str, shape (n_items,)
+        The label of each item: IT, OT or CT.
+    ambiguous : array-like of bool, shape (n_items,)
+        Whether the item's purpose depends on how it is used.
+    min_rows : int, default 1
+        A feature is fitted only if at least this many items have it.
+    keep_rows : int, default 2
+        A fitted feature is kept in the result only if at least this many items have it.
+        Rarer features are still fitted: they absorb what is peculiar to a few items, so
+        the common features' weights stay general. Dropping them keeps the file small.
+    l2 : float, default 1.0
+        Strength of the L2 penalty on the feature weights (the intercepts are not penalised);
+        larger gives smaller, smoother weights.
+    max_iter : int, default 2000
+        Iterations of L-BFGS.
+
+    Returns
+    -------
+    Lexicon
+        Deterministic: the same items give the same weights.
+    """
+    from scipy import optimize, sparse
+
+    purpose = np.asarray(purpose, dtype=object)
+    ambiguous = np.asarray(ambiguous, dtype=bool)
+    if len(purpose) != len(frame) or len(ambiguous) != len(frame):
+        raise ValueError("purpose and ambiguous need one entry per item of frame")
+    unknown = sorted(set(purpose) - set(PURPOSES))
+    if unknown:
+        raise ValueError(f"unknown purpose labels {unknown}: use IT, OT or CT")
+    target = np.array([PURPOSES.index(p) for p in purpose]) * 2 + ambiguous.astype(int)
+
+    pairs = _row_features(frame)
+    anywhere = pairs.drop_duplicates(["row", "field", "phrase"]).assign(field=ANY_FIELD)
+    pairs = pd.concat([pairs, anywhere], ignore_index=True)
+    # keep features that enough distinct items have, and whose phrase is stored stably
+    support = pairs.drop_duplicates(["row", "field", "phrase"]).groupby(
+        ["field", "phrase"]).size()
+    kept = support[support >= min_rows].index.to_frame(index=False)
+    stable = np.array([normalise_phrase(p) == tuple(p.split(" ")) for p in kept["phrase"]],
+                      dtype=bool)
+    kept = kept[stable].sort_values(["field", "phrase"], ignore_index=True)
+    kept["feature"] = np.arange(len(kept))
+    kept["support"] = support.reindex(pd.MultiIndex.from_frame(kept[["field", "phrase"]])
+                                      ).to_numpy()
+    pairs = pairs.merge(kept, on=["field", "phrase"], how="inner")
+    n, k, c = len(frame), len(kept), len(CLASSES)
+    design = sparse.csr_matrix((np.ones(len(pairs)), (pairs["row"], pairs["feature"])),
+                               shape=(n, k))  # duplicates sum: a '*' phrase counts per field
+    onehot = np.zeros((n, c))
+    onehot[np.arange(n), target] = 1.0
+
+    def loss(theta):
+        weights, bias = theta[: k * c].reshape(k, c), theta[k * c:]
+        logits = design @ weights + bias
+        logits -= logits.max(1, keepdims=True)
+        log_p = logits - np.log(np.exp(logits).sum(1, keepdims=True))
+        value = -(onehot * log_p).sum() + 0.5 * l2 * (weights ** 2).sum()
+        residual = np.exp(log_p) - onehot
+        grad_w = design.T @ residual + l2 * weights
+        return value, np.concatenate([np.asarray(grad_w).ravel(), residual.sum(0)])
+
+    result = optimize.minimize(loss, np.zeros(k * c + c), jac=True, method="L-BFGS-B",
+                               options={"maxiter": max_iter})
+    theta = result.x
+    weights, bias = theta[: k * c].reshape(k, c), theta[k * c:]
+    bias = bias - bias.mean()  # softmax is unchanged by a shift; centre for readability
+    shipped = (kept["support"] >= keep_rows).to_numpy()
+    kept = kept[shipped]
+    phrases = tuple(tuple(p.split(" ")) for p in kept["phrase"])
+    return Lexicon(tuple(kept["field"]), phrases, weights[shipped], bias,
+                   f"fitted on {n} items ({k} features, {len(kept)} kept, l2={l2:g})")
