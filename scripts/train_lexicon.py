@@ -8,9 +8,9 @@ Only ``split=dev`` rows are read: the test split is never used here.
 
 ``--choose`` simulates first looks: for each of the last three dev batches, a lexicon is fitted
 on the dev batches before it and scores it. The L2 strength and ``hand_weight`` with the best
-mean macro-F1 are chosen first; then ``ambiguous_above`` on the pooled predictions: the value
-that flags the fewest clear items among those that flag at least ``--ambiguous-target`` of the
-ambiguous ones. ``review_below`` is not tuned: it stays at the taxonomy's value (0.5, so that an
+mean macro-F1 are chosen first; then ``ambiguous_above`` and ``contested_review`` on the pooled
+predictions: the pair that flags the fewest clear items among those that flag at least
+``--ambiguous-target`` of the ambiguous ones. ``review_below`` is not tuned: it stays at the taxonomy's value (0.5, so that an
 item whose purpose is less likely than not is always reviewed). The shipped taxonomy's other
 settings (cues, contested list) are used as they are. Write the printed values into
 ``taxonomy.yaml``.
@@ -36,16 +36,21 @@ from techseg_lib.taxonomy import load_taxonomy  # noqa: E402
 EVAL_SET = ROOT / "data" / "eval" / "technology_items.csv"
 LEXICON = ROOT / "techseg_lib" / "data" / "lexicon.csv"
 INPUTS = ["name", "description", "vendor", "category", "users", "deployment"]
-SHIPPED_L2 = 1.0
-"""L2 strength of the shipped lexicon (chosen by ``--choose`` on 2026-11-27)."""
+SHIPPED_L2 = 2.0
+"""L2 strength of the shipped lexicon (chosen by ``--choose`` on 2026-11-27, v7-v9 simulated)."""
 L2 = (0.5, 1.0, 2.0)
 HAND_WEIGHTS = (0.2, 0.4, 0.6, 0.8)
-GRID = np.round(np.arange(0.05, 0.951, 0.025), 3)
+GRID = np.round(np.arange(0.05, 0.951, 0.01), 3)
 
 
 def fit(items: pd.DataFrame, l2: float):
     return fit_lexicon(items[INPUTS], items["purpose"], items["difficulty"] == "ambiguous",
                        l2=l2)
+
+
+def batch_number(added: pd.Series) -> pd.Series:
+    """``v1``, ``v2``, ... ``v10`` as 1, 2, ... 10 (so that v10 sorts after v9)."""
+    return added.str.removeprefix("v").astype(int)
 
 
 def dev_items() -> pd.DataFrame:
@@ -64,8 +69,9 @@ def simulate(dev: pd.DataFrame, taxonomy, batches: list[str]) -> pd.DataFrame:
     raw = dataclasses.replace(taxonomy, review_below=0.0, ambiguous_above=1.0,
                               contested_review=False)
     frames = []
+    number = batch_number(dev["added"])
     for batch in batches:
-        before = dev[dev["added"] < batch]
+        before = dev[number < int(batch.removeprefix("v"))]
         scored = dev[dev["added"] == batch].reset_index(drop=True)
         for l2 in L2:
             lexicon = fit(before, l2)
@@ -84,24 +90,33 @@ def simulate(dev: pd.DataFrame, taxonomy, batches: list[str]) -> pd.DataFrame:
 
 
 def choose(runs: pd.DataFrame, target: float, taxonomy) -> dict:
+    """The settings for the shipped taxonomy, from out-of-batch predictions (:func:`simulate`)."""
     f1 = runs.groupby(["l2", "hand_weight", "batch"]).apply(
         lambda g: classification_report(g["label"], g["purpose"], g["purpose"] == g["purpose"],
                                         g["ambiguous"])["macro_f1"]).groupby(level=[0, 1]).mean()
     l2, weight = f1.idxmax()
     best = runs[(runs["l2"] == l2) & (runs["hand_weight"] == weight)]
-    flagged = ((best["confidence"].to_numpy()[:, None] < taxonomy.review_below)
-               | (best["p_ambiguous"].to_numpy()[:, None] >= GRID[None, :]))
-    if taxonomy.contested_review:
-        flagged |= best["contested"].to_numpy()[:, None]
     ambiguous = best["ambiguous"].to_numpy()
-    rate_ambiguous = flagged[ambiguous].mean(axis=0)
-    rate_clear = flagged[~ambiguous].mean(axis=0)
-    j = int(np.argmin(np.where(rate_ambiguous >= target, rate_clear, np.inf)))
+    options = []
+    for contested_review in (False, True):
+        flagged = ((best["confidence"].to_numpy()[:, None] < taxonomy.review_below)
+                   | (best["p_ambiguous"].to_numpy()[:, None] >= GRID[None, :]))
+        if contested_review:
+            flagged |= best["contested"].to_numpy()[:, None]
+        rate_ambiguous = flagged[ambiguous].mean(axis=0)
+        rate_clear = flagged[~ambiguous].mean(axis=0)
+        j = int(np.argmin(np.where(rate_ambiguous >= target, rate_clear, np.inf)))
+        options.append((float(rate_clear[j]), contested_review, j, float(rate_ambiguous[j])))
+    rate_clear, contested_review, j, rate_ambiguous = min(options)
     return {"l2": float(l2), "hand_weight": float(weight),
             "macro_f1": {f"l2={a:g}, hand_weight={b:g}": round(v, 3) for (a, b), v in f1.items()},
-            "ambiguous_above": float(GRID[j]), "review_below (kept)": taxonomy.review_below,
-            "flagged_clear": round(float(rate_clear[j]), 4),
-            "flagged_ambiguous": round(float(rate_ambiguous[j]), 4)}
+            # p_ambiguous comes from the evidence, rounded to whole percent: flagging at a
+            # shown t% is flagging at a probability of t - 0.5 percentage points
+            "ambiguous_above": round(float(GRID[j]) - 0.005, 3),
+            "contested_review": contested_review,
+            "review_below (kept)": taxonomy.review_below,
+            "flagged_clear": round(rate_clear, 4), "flagged_ambiguous": round(rate_ambiguous, 4),
+            "flagged_clear, other contested_review": round(max(options)[0], 4)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -118,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     taxonomy = load_taxonomy()
     l2 = args.l2 if args.l2 is not None else SHIPPED_L2
     if args.choose:
-        batches = sorted(dev["added"].unique())[-3:]
+        batches = [f"v{n}" for n in sorted(batch_number(dev["added"]).unique())[-3:]]
         runs = simulate(dev, taxonomy, batches)
         chosen = choose(runs, args.ambiguous_target, taxonomy)
         print(f"first looks simulated on {', '.join(batches)}")

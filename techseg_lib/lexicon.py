@@ -109,7 +109,8 @@ class Lexicon:
 
 
 EMPTY = Lexicon((), (), np.zeros((0, len(CLASSES))), np.zeros(len(CLASSES)), "(no lexicon)")
-"""A lexicon with no features: the classifier then uses the hand cues alone."""
+"""A lexicon with no features: the classifier then uses the hand cues alone, and estimates no
+probability of ambiguity (only the confidence and contested rules flag items for review)."""
 
 
 # ------------------------------------------------------------------------------ file format
@@ -270,7 +271,9 @@ def fit_lexicon(frame: pd.DataFrame, purpose, ambiguous, *, min_rows: int = 1,
     Returns
     -------
     Lexicon
-        Deterministic: the same items give the same weights.
+        Deterministic: the same items give the same weights. The intercepts are shifted so
+        that every purpose has the same prior (the clear/ambiguous split within a purpose is
+        kept): an item with no known words takes its purpose from the taxonomy's ``prior``.
     """
     from scipy import optimize, sparse
 
@@ -317,7 +320,13 @@ def fit_lexicon(frame: pd.DataFrame, purpose, ambiguous, *, min_rows: int = 1,
                                options={"maxiter": max_iter})
     theta = result.x
     weights, bias = theta[: k * c].reshape(k, c), theta[k * c:]
-    bias = bias - bias.mean()  # softmax is unchanged by a shift; centre for readability
+    # give every purpose the same total intercept (log-sum-exp of its two classes), keeping the
+    # split between clear and ambiguous: an item without known words then takes its purpose
+    # from the taxonomy's prior, not from the balance of purposes in the labelled items
+    per_purpose = bias.reshape(len(PURPOSES), len(DIFFICULTIES))
+    top = per_purpose.max(axis=1, keepdims=True)
+    total = top + np.log(np.exp(per_purpose - top).sum(axis=1, keepdims=True))
+    bias = (per_purpose - total).ravel()
     shipped = (kept["support"] >= keep_rows).to_numpy()
     kept = kept[shipped]
     phrases = tuple(tuple(p.split(" ")) for p in kept["phrase"])

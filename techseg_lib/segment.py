@@ -449,14 +449,25 @@ def classify(frame: pd.DataFrame, taxonomy: Taxonomy | str | None = None, *,
     ranking = np.argsort(-by_purpose, axis=1, kind="stable")
     winner, second = ranking[:, 0], ranking[:, 1]
     confidence = np.clip(by_purpose[np.arange(m), winner], 0.0, 1.0)
+    if not len(lexicon):  # hand cues alone say nothing about ambiguity
+        ambiguous = np.full(m, np.nan)
     review = (confidence < taxonomy.review_below) | (ambiguous >= taxonomy.ambiguous_above)
     if taxonomy.contested_review:
         review |= contested > 0
+    # the text depends only on the named cues, the two purposes, whole percentages and the
+    # contested phrase: write each distinct text once
+    percent = np.rint(100 * np.column_stack([by_purpose[np.arange(m), winner],
+                                             by_purpose[np.arange(m), second], ambiguous]))
+    percent = np.nan_to_num(percent, nan=-1).astype(np.int64)  # -1: not estimated
+    keys = len(scored) * len(PURPOSES)
+    text_of, first = _dense_combination([*best_cue.reshape(keys, m), *best_learned.reshape(keys, m),
+                                         winner, second, *percent.T, contested])
     notes = [""] + [f" | contested: {label}" for label in taxonomy.contested_labels]
     texts = [text + notes[c] for text, c in zip(
-        _evidence(best_cue, best_learned, winner, second, by_purpose, ambiguous, scored,
-                  taxonomy, lexicon, votes), contested)]
-    text_code, text_values = pd.factorize(np.asarray(texts, dtype=object))
+        _evidence(best_cue[:, :, first], best_learned[:, :, first], winner[first],
+                  second[first], percent[first], scored, taxonomy, lexicon, votes),
+        contested[first])]
+    text_code, text_values = pd.factorize(np.asarray(texts, dtype=object)[text_of])
     # spread per-combination results to rows (small integer codes: cheaper gathers)
     evidence = pd.Categorical.from_codes(text_code.astype(np.int32)[inverse],
                                          categories=text_values)
@@ -526,38 +537,39 @@ def _strongest(value_index, purpose, strength, item, size) -> np.ndarray:
     return strongest
 
 
-def _evidence(best_cue, best_learned, winner, second, by_purpose, ambiguous, scored,
-              taxonomy, lexicon, votes) -> list[str]:
+def _evidence(best_cue, best_learned, winner, second, percent, scored, taxonomy, lexicon,
+              votes) -> list[str]:
     """The readable evidence of each combination of deciding cues.
 
     Parameters
     ----------
-    best_cue, best_learned : ndarray of int, shape (n_fields, 3, m)
+    best_cue, best_learned : ndarray of int, shape (n_fields, 3, k)
         Strongest hand cue and strongest learned feature per field and purpose for each
         combination (-1: none).
-    winner, second : ndarray of int, shape (m,)
+    winner, second : ndarray of int, shape (k,)
         Index in :data:`PURPOSES` of the most and second most likely purpose.
-    by_purpose : ndarray of float, shape (m, 3)
-        Probability of each purpose.
-    ambiguous : ndarray of float, shape (m,)
-        Probability that the item is ambiguous.
+    percent : ndarray of int, shape (k, 3)
+        Probability of the winner, of the runner-up and of "ambiguous", in whole percent
+        (-1 for "ambiguous" when there is no lexicon to estimate it: not shown).
 
     Returns
     -------
-    list of str, length m
+    list of str, length k
         ``WINNER p% <- field:cue (xW), ...; learned field:phrase (+V), ... | RUNNER_UP p% <-
         ... | ambiguous p%`` where ``xW`` is the cue weight times the field weight (only the
         strongest cue of each field is named) and ``+V`` a learned phrase's pull towards the
         purpose in log-odds (the three strongest); ``none`` where a purpose has neither;
-        ``no cue matched; IT by default (prior)`` where nothing matched at all.
+        ``no cue matched; IT p% (no strong evidence) | ambiguous p%`` where nothing is named.
     """
     texts = []
-    for j in range(len(winner)):  # once per distinct combination of cues, not per row
+    for j in range(len(winner)):  # once per distinct text, not per row
+        ambiguous = [f"ambiguous {percent[j, 2]}%"] if percent[j, 2] >= 0 else []
         if not ((best_cue[:, :, j] >= 0).any() or (best_learned[:, :, j] >= 0).any()):
-            texts.append(f"no cue matched; {PURPOSES[winner[j]]} by default (prior)")
+            texts.append(" | ".join([f"no cue matched; {PURPOSES[winner[j]]} {percent[j, 0]}% "
+                                     "(no strong evidence)", *ambiguous]))
             continue
         parts = []
-        for purpose in (winner[j], second[j]):
+        for purpose, share in ((winner[j], percent[j, 0]), (second[j], percent[j, 1])):
             found = [f"{field}:{taxonomy.cues[c].text} "
                      f"(x{taxonomy.cues[c].weight * taxonomy.field_weights[field]:g})"
                      for field, c in zip(scored, best_cue[:, purpose, j]) if c >= 0]
@@ -568,9 +580,8 @@ def _evidence(best_cue, best_learned, winner, second, by_purpose, ambiguous, sco
             said = ", ".join(found)
             if learned:
                 said = f"{said}; learned {learned}" if said else f"learned {learned}"
-            parts.append(f"{PURPOSES[purpose]} {by_purpose[j, purpose]:.0%} <- {said or 'none'}")
-        parts.append(f"ambiguous {ambiguous[j]:.0%}")
-        texts.append(" | ".join(parts))
+            parts.append(f"{PURPOSES[purpose]} {share}% <- {said or 'none'}")
+        texts.append(" | ".join([*parts, *ambiguous]))
     return texts
 
 
