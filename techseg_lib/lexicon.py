@@ -284,7 +284,8 @@ def fit_lexicon(frame: pd.DataFrame, purpose, ambiguous, *, min_rows: int = 1,
     unknown = sorted(set(purpose) - set(PURPOSES))
     if unknown:
         raise ValueError(f"unknown purpose labels {unknown}: use IT, OT or CT")
-    target = np.array([PURPOSES.index(p) for p in purpose]) * 2 + ambiguous.astype(int)
+    codes = pd.Categorical(purpose, categories=list(PURPOSES)).codes.astype(np.int64)
+    target = codes * len(DIFFICULTIES) + ambiguous.astype(np.int64)
 
     pairs = _row_features(frame)
     anywhere = pairs.drop_duplicates(["row", "field", "phrase"]).assign(field=ANY_FIELD)
