@@ -19,7 +19,6 @@ import csv
 import functools
 import io
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -27,7 +26,7 @@ import pandas as pd
 
 from .errors import TaxonomyError
 from .portfolio import PURPOSES
-from .taxonomy import FIELDS, normalise_phrase
+from .taxonomy import FIELDS, normalise_phrase, read_data_file
 
 DIFFICULTIES = ("clear", "ambiguous")
 CLASSES = tuple(f"{p} {d}" for p in PURPOSES for d in DIFFICULTIES)
@@ -126,16 +125,7 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:
     TaxonomyError
         Naming the file, the line and the column, and how to fix it.
     """
-    if path is None:
-        source = f"techseg_lib/data/{DEFAULT_LEXICON}"
-        text = resources.files("techseg_lib").joinpath("data", DEFAULT_LEXICON).read_text("utf-8")
-    else:
-        source = str(path)
-        try:
-            text = Path(path).read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as err:
-            raise TaxonomyError(f"{source}: cannot read the lexicon ({err}). "
-                                "Fix: check the path; save the file as UTF-8 CSV") from None
+    source, text = read_data_file(path, DEFAULT_LEXICON, "lexicon")
     rows = list(csv.reader(io.StringIO(text)))
     header = ["field", "phrase", *CLASSES]
     if not rows or [h.strip() for h in rows[0]] != header:

@@ -173,6 +173,28 @@ def _number(value, source: str, key: str, *, low: float = 0.0, high: float | Non
     return float(value)
 
 
+def read_data_file(path: str | Path | None, shipped: str, what: str) -> tuple[str, str]:
+    """``(source, text)`` of a user's data file at ``path`` (UTF-8, with or without BOM), or,
+    when ``path`` is None, of the one shipped as ``techseg_lib/data/<shipped>``.
+
+    Raises
+    ------
+    TaxonomyError
+        Naming the file and why it cannot be read (``what``: "taxonomy", "lexicon").
+    """
+    if path is None:
+        data = resources.files("techseg_lib").joinpath("data", shipped)
+        return f"techseg_lib/data/{shipped}", data.read_text("utf-8")
+    try:
+        return str(path), Path(path).read_text(encoding="utf-8-sig")
+    except OSError as err:
+        reason = err.strerror
+    except UnicodeDecodeError as err:
+        reason = f"not UTF-8 text: {err.reason} at byte {err.start}"
+    raise TaxonomyError(f"{path}: cannot read the {what} ({reason}). "
+                        "Fix: check the path; save the file as UTF-8")
+
+
 def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
     """Read and validate a taxonomy YAML file (default: the one shipped with techseg).
 
@@ -181,16 +203,7 @@ def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
     TaxonomyError
         Naming the file and the key, with what is expected.
     """
-    if path is None:
-        source = f"techseg_lib/data/{DEFAULT_TAXONOMY}"
-        text = resources.files("techseg_lib").joinpath("data", DEFAULT_TAXONOMY).read_text("utf-8")
-    else:
-        source = str(path)
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except OSError as err:
-            raise TaxonomyError(f"{source}: cannot read the taxonomy ({err.strerror}). "
-                                "Fix: check the path") from None
+    source, text = read_data_file(path, DEFAULT_TAXONOMY, "taxonomy")
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as err:

@@ -91,6 +91,15 @@ def test_bad_lexicon_names_file_line_and_column(tmp_path, body, where):
     assert message.startswith(str(path)) and where in message and "Fix:" in message
 
 
+def test_unreadable_lexicon_names_file_and_fix(tmp_path):
+    path = tmp_path / "latin1.csv"
+    path.write_bytes(HEADER.encode() + b"\nname,caf\xe9,1,0,0,0,0,0\n")
+    with pytest.raises(TaxonomyError, match=r"latin1\.csv: cannot read the lexicon \(not UTF-8"):
+        load_lexicon(path)
+    with pytest.raises(TaxonomyError, match="No such file"):
+        load_lexicon(tmp_path / "missing.csv")
+
+
 def test_a_taxonomy_names_its_lexicon_relative_to_itself(tmp_path):
     (tmp_path / "mine.csv").write_text(
         f"{HEADER}\n{BIAS},,0,0,0,0,0,0\nname,gizmo,0,0,0,0,4,0\n", encoding="utf-8")
