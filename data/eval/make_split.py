@@ -75,6 +75,12 @@ SPLIT_BY_BATCH = {"v1": "dev", "v2": "dev", "v3": "dev", "v4": "dev", "v5": "dev
 DEFAULT_PATH = Path(__file__).with_name("technology_items.csv")
 
 
+def _batch_order(batch: str) -> tuple:
+    """v1, v2, ..., v10 in number order (not as text, where v10 comes before v2)."""
+    number = batch[1:]
+    return (0, int(number), "") if batch.startswith("v") and number.isdigit() else (1, 0, batch)
+
+
 def assign_split(rows: list[dict[str, str]]) -> list[str]:
     """Return the split label ("dev" or "test") for each row, in row order.
 
@@ -146,9 +152,10 @@ def print_counts(rows: list[dict[str, str]], split_key: str = "split") -> None:
     print(f"{'all':19}{n_dev:5d}{n_test:6d}{n_dev + n_test:7d}")
     batches = Counter((r.get("added", ""), r[split_key]) for r in rows)
     print("by batch: " + ", ".join(
-        f"{b}/{s}={n}" for (b, s), n in sorted(batches.items())))
+        f"{b}/{s}={n}" for (b, s), n in sorted(batches.items(),
+                                               key=lambda kv: _batch_order(kv[0][0]))))
     by_batch = Counter((r.get("added", ""), r["purpose"], r["difficulty"]) for r in rows)
-    for b in sorted({r.get("added", "") for r in rows}):
+    for b in sorted({r.get("added", "") for r in rows}, key=_batch_order):
         cells = ", ".join(f"{p}/{d}={by_batch[(b, p, d)]}"
                           for p in ("IT", "OT", "CT") for d in ("clear", "ambiguous"))
         print(f"  {b}: {cells}")
