@@ -58,7 +58,7 @@ class PortfolioError(TechsegError):
 
 
 class TaxonomyError(TechsegError):
-    """A taxonomy (cue) file that is malformed."""
+    """A taxonomy (cue) file or a lexicon file that is malformed or cannot be read."""
 
 
 class ConfigError(TechsegError):

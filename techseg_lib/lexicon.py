@@ -38,13 +38,18 @@ ANY_FIELD = "*"
 BIAS = "(bias)"
 """Field name of the one row of the lexicon file that holds the intercepts."""
 
-MAX_WORDS = 2
-"""Longest lexicon phrase, in words."""
+MAX_LEXICON_WORDS = 2
+"""Longest lexicon phrase, in words (hand cues may have up to
+:data:`techseg_lib.taxonomy.MAX_WORDS`)."""
+
+MIN_WORD_LENGTH = 2
+"""Shortest word a feature may hold, in characters: single letters and digits (the "s" of
+"What's", the "7" of "Model 7") are not features, as they say nothing of purpose."""
 
 DEFAULT_LEXICON = "lexicon.csv"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # arrays inside: compare lexicons by identity
 class Lexicon:
     """Learned feature weights.
 
@@ -54,7 +59,7 @@ class Lexicon:
         Canonical field of each feature (one of :data:`~techseg_lib.taxonomy.FIELDS`), or
         :data:`ANY_FIELD`.
     phrases : tuple of tuple of str, length n_features
-        Each feature's phrase as classifier tokens (1 to :data:`MAX_WORDS` words).
+        Each feature's phrase as classifier tokens (1 to :data:`MAX_LEXICON_WORDS` words).
     weights : ndarray of float, shape (n_features, 6)
         Weight of each feature for each of :data:`CLASSES` (log-odds units).
     bias : ndarray of float, shape (6,)
@@ -88,7 +93,9 @@ class Lexicon:
     @functools.cached_property
     def votes(self) -> np.ndarray:
         """How much each feature favours each purpose, shape (n_features, 3): the mean of the
-        purpose's two class weights minus the mean of all six (positive: for the purpose)."""
+        purpose's two class weights minus the mean of all six (positive: for the purpose).
+        A summary for the evidence text, not the model: a feature that moves weight between a
+        purpose's clear and ambiguous classes has a vote near 0."""
         per_purpose = self.weights.reshape(len(self), len(PURPOSES), len(DIFFICULTIES)).mean(2)
         return per_purpose - per_purpose.mean(1, keepdims=True)
 
@@ -126,14 +133,27 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:
         Naming the file, the line and the column, and how to fix it.
     """
     source, text = read_data_file(path, DEFAULT_LEXICON, "lexicon")
-    rows = list(csv.reader(io.StringIO(text)))
+    reader = csv.reader(io.StringIO(text))
     header = ["field", "phrase", *CLASSES]
-    if not rows or [h.strip() for h in rows[0]] != header:
+    try:
+        first = next(reader, [])
+    except csv.Error as err:
+        raise TaxonomyError(f"{source}: line {reader.line_num}: not CSV ({err}). "
+                            "Fix: start from the shipped lexicon.csv") from None
+    if [h.strip() for h in first] != header:
         raise TaxonomyError(f"{source}: line 1: the header must be {','.join(header)}. "
                             "Fix: start from the shipped lexicon.csv")
     fields, phrases, weights, bias, seen = [], [], [], None, set()
     allowed = (*FIELDS, ANY_FIELD)
-    for line, row in enumerate(rows[1:], start=2):
+    while True:
+        try:
+            row = next(reader, None)
+        except csv.Error as err:
+            raise TaxonomyError(f"{source}: line {reader.line_num}: not CSV ({err}). "
+                                "Fix: one row per feature, cells separated by commas") from None
+        if row is None:
+            break
+        line = reader.line_num  # the file line where the row ends
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):
@@ -148,9 +168,12 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:
                 value = float("nan")
             if not np.isfinite(value):
                 raise TaxonomyError(f"{source}: line {line}, column {column!r}: {cell!r} is not "
-                                    "a number. Fix: write a weight such as 0.5 or -1.2")
+                                    "a finite number. Fix: write a weight such as 0.5 or -1.2")
             values.append(value)
         if field == BIAS:
+            if phrase_text.strip():
+                raise TaxonomyError(f"{source}: line {line}, column 'phrase': the (bias) row "
+                                    "has no phrase. Fix: leave the cell empty")
             if bias is not None:
                 raise TaxonomyError(f"{source}: line {line}, column 'field': a second (bias) "
                                     "row. Fix: keep one")
@@ -160,9 +183,9 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:
             raise TaxonomyError(f"{source}: line {line}, column 'field': unknown field "
                                 f"{field!r}. Fix: use one of {', '.join(allowed)} or {BIAS}")
         phrase = normalise_phrase(phrase_text)
-        if not 1 <= len(phrase) <= MAX_WORDS:
+        if not 1 <= len(phrase) <= MAX_LEXICON_WORDS:
             raise TaxonomyError(f"{source}: line {line}, column 'phrase': {phrase_text!r} has "
-                                f"{len(phrase)} words. Fix: use 1 to {MAX_WORDS} words")
+                                f"{len(phrase)} words. Fix: use 1 to {MAX_LEXICON_WORDS} words")
         if (field, phrase) in seen:
             raise TaxonomyError(f"{source}: line {line}, column 'phrase': {field}:{phrase_text} "
                                 "appears twice. Fix: keep one row per field and phrase")
@@ -194,13 +217,13 @@ def save_lexicon(lexicon: Lexicon, path: str | Path, *, decimals: int = 3) -> No
 # -------------------------------------------------------------------------------- features
 
 def _value_phrases(column) -> tuple[np.ndarray, np.ndarray]:
-    """Every distinct phrase of 1 to :data:`MAX_WORDS` words in each distinct value of a
+    """Every distinct phrase of 1 to :data:`MAX_LEXICON_WORDS` words in each distinct value of a
     :class:`~techseg_lib.segment.TokenisedColumn`: ``(value_index, phrase)``, phrase as
     words joined by a space (object array), each pair once."""
     owner, tokens = column._owner, column._tokens
     vocabulary = np.asarray(column._lookup, dtype=object)
     values, phrases = [owner], [vocabulary[tokens]]
-    for n in range(2, MAX_WORDS + 1):
+    for n in range(2, MAX_LEXICON_WORDS + 1):
         starts = np.flatnonzero(owner[: len(owner) - n + 1] == owner[n - 1:])
         text = vocabulary[tokens[starts]]
         for k in range(1, n):
@@ -267,13 +290,22 @@ def fit_lexicon(frame: pd.DataFrame, purpose, ambiguous, *, min_rows: int = 1,
     """
     from scipy import optimize, sparse
 
-    purpose = np.asarray(purpose, dtype=object)
-    ambiguous = np.asarray(ambiguous, dtype=bool)
+    purpose = pd.Series(np.asarray(purpose, dtype=object))
+    ambiguous = pd.Series(np.asarray(ambiguous, dtype=object))
     if len(purpose) != len(frame) or len(ambiguous) != len(frame):
         raise ValueError("purpose and ambiguous need one entry per item of frame")
-    unknown = sorted(set(purpose) - set(PURPOSES))
-    if unknown:
-        raise ValueError(f"unknown purpose labels {unknown}: use IT, OT or CT")
+    bad = np.flatnonzero(~purpose.isin(PURPOSES).to_numpy())
+    if len(bad):
+        raise ValueError(f"unknown purpose labels {sorted(set(purpose[bad]))} at positions "
+                         f"{bad[:10].tolist()}: use IT, OT or CT")
+    # a string such as "False" would silently be truthy: accept only booleans (or 0 and 1)
+    bad = np.flatnonzero(~ambiguous.map(lambda v: isinstance(v, (bool, np.bool_))
+                                        or (isinstance(v, (int, np.integer)) and v in (0, 1))
+                                        ).to_numpy(bool))
+    if len(bad):
+        raise ValueError(f"ambiguous must be true/false (or 1/0); got {ambiguous[bad[0]]!r} at "
+                         f"positions {bad[:10].tolist()}")
+    ambiguous = ambiguous.to_numpy(bool)
     codes = pd.Categorical(purpose, categories=list(PURPOSES)).codes.astype(np.int64)
     target = codes * len(DIFFICULTIES) + ambiguous.astype(np.int64)
 
@@ -284,8 +316,13 @@ def fit_lexicon(frame: pd.DataFrame, purpose, ambiguous, *, min_rows: int = 1,
     support = pairs.drop_duplicates(["row", "field", "phrase"]).groupby(
         ["field", "phrase"]).size()
     kept = support[support >= min_rows].index.to_frame(index=False)
-    stable = np.array([normalise_phrase(p) == tuple(p.split(" ")) for p in kept["phrase"]],
-                      dtype=bool)
+    # keep phrases stored stably (normalising them again gives the same words) and of words
+    # of at least MIN_WORD_LENGTH characters; the test runs once per distinct word
+    words = pd.Series(kept["phrase"].str.split(" "))
+    vocabulary = pd.Index(words.explode().unique())
+    good_word = pd.Series([len(w) >= MIN_WORD_LENGTH and normalise_phrase(w) == (w,)
+                           for w in vocabulary], index=vocabulary)
+    stable = words.explode().map(good_word).groupby(level=0).all().to_numpy(bool)
     kept = kept[stable].sort_values(["field", "phrase"], ignore_index=True)
     kept["feature"] = np.arange(len(kept))
     kept["support"] = support.reindex(pd.MultiIndex.from_frame(kept[["field", "phrase"]])
@@ -309,6 +346,7 @@ def fit_lexicon(frame: pd.DataFrame, purpose, ambiguous, *, min_rows: int = 1,
 
     result = optimize.minimize(loss, np.zeros(k * c + c), jac=True, method="L-BFGS-B",
                                options={"maxiter": max_iter})
+    converged = "" if result.success else f", not converged after {result.nit} iterations"
     theta = result.x
     weights, bias = theta[: k * c].reshape(k, c), theta[k * c:]
     # give every purpose the same total intercept (log-sum-exp of its two classes), keeping the
@@ -322,4 +360,5 @@ def fit_lexicon(frame: pd.DataFrame, purpose, ambiguous, *, min_rows: int = 1,
     kept = kept[shipped]
     phrases = tuple(tuple(p.split(" ")) for p in kept["phrase"])
     return Lexicon(tuple(kept["field"]), phrases, weights[shipped], bias,
-                   f"fitted on {n} items ({k} features, {len(kept)} kept, l2={l2:g})")
+                   f"fitted on {n} items ({k} features, {len(kept)} kept, l2={l2:g}"
+                   f"{converged})")

@@ -363,7 +363,8 @@ def classify(frame: pd.DataFrame, taxonomy: Taxonomy | str | None = None, *,
     cue_weight = np.array([c.weight for c in taxonomy.cues], dtype=np.float64)
     cue_phrases = tuple(c.phrase for c in taxonomy.cues)
     votes = lexicon.votes
-    scored = [f for f in FIELDS if f in columns and f in taxonomy.field_weights]
+    # hand cues count in the fields the taxonomy weighs; the lexicon in every field it knows
+    scored = [f for f in FIELDS if f in columns and (f in taxonomy.field_weights or len(lexicon))]
     stages = len(scored) + 3
     step = 0
 
@@ -388,10 +389,11 @@ def classify(frame: pd.DataFrame, taxonomy: Taxonomy | str | None = None, *,
         found_value, found = column.match((*cue_phrases, *taxonomy.contested, *phrases))
         kind = np.searchsorted([len(cue_phrases), len(cue_phrases) + len(taxonomy.contested)],
                                found, side="right")  # 0 cue, 1 contested, 2 lexicon
-        value_index, cue_index = found_value[kind == 0], found[kind == 0]
+        hand = (kind == 0) & (field in taxonomy.field_weights)
+        value_index, cue_index = found_value[hand], found[hand]
         value_scores = np.zeros(size)
         np.add.at(value_scores, (value_index, cue_purpose[cue_index]),
-                  cue_weight[cue_index] * taxonomy.field_weights[field])
+                  cue_weight[cue_index] * taxonomy.field_weights.get(field, 0.0))
         strongest = _strongest(value_index, cue_purpose[cue_index], cue_weight[cue_index],
                                cue_index, size)
         # contested technology (a CRM, a smart meter, an industrial switch): the first
@@ -559,14 +561,17 @@ def _evidence(best_cue, best_learned, winner, second, percent, scored, taxonomy,
         ... | ambiguous p%`` where ``xW`` is the cue weight times the field weight (only the
         strongest cue of each field is named) and ``+V`` a learned phrase's pull towards the
         purpose in log-odds (the three strongest); ``none`` where a purpose has neither;
-        ``no cue matched; IT p% (no strong evidence) | ambiguous p%`` where nothing is named.
+        ``no single strong cue; IT p% from the prior and weak learned words | ambiguous p%``
+        where nothing is named (learned words pulling less than :data:`EVIDENCE_MIN_PULL`
+        still count, and many of them can add up to a confident purpose).
     """
     texts = []
     for j in range(len(winner)):  # once per distinct text, not per row
         ambiguous = [f"ambiguous {percent[j, 2]}%"] if percent[j, 2] >= 0 else []
         if not ((best_cue[:, :, j] >= 0).any() or (best_learned[:, :, j] >= 0).any()):
-            texts.append(" | ".join([f"no cue matched; {PURPOSES[winner[j]]} {percent[j, 0]}% "
-                                     "(no strong evidence)", *ambiguous]))
+            texts.append(" | ".join([f"no single strong cue; {PURPOSES[winner[j]]} "
+                                     f"{percent[j, 0]}% from the prior and weak learned words",
+                                     *ambiguous]))
             continue
         parts = []
         for purpose, share in ((winner[j], percent[j, 0]), (second[j], percent[j, 1])):

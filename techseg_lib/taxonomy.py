@@ -7,6 +7,7 @@ confidence settings, and the mode-2, shadow-IT and Purdue cue lists.
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from importlib import resources
@@ -94,7 +95,9 @@ class Taxonomy:
         Purpose -> starting score (>= 0).
     hand_weight : float
         Log-odds that one unit of hand-cue score adds to its purpose (>= 0), when the hand
-        cues are combined with the learned lexicon.
+        cues are combined with the learned lexicon. A file that leaves out a setting gets
+        hand_weight 1.0, ambiguous_above 1.0 (off) and contested_review true; the shipped file
+        sets its own values (see its comments).
     review_below : float
         Items whose confidence (the probability of their purpose, 0-1) is below this are
         flagged ``needs_review``.
@@ -165,8 +168,9 @@ def _phrases(values, source: str, key: str) -> tuple:
 
 def _number(value, source: str, key: str, *, low: float = 0.0, high: float | None = None,
             strict_low: bool = False) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise _fail(source, key, f"expected a number, got {value!r}", "write a plain number")
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise _fail(source, key, f"expected a finite number, got {value!r}",
+                    "write a plain number")
     if value < low or (strict_low and value == low) or (high is not None and value > high):
         bound = f"({'>' if strict_low else '>='} {low}{'' if high is None else f', <= {high}'})"
         raise _fail(source, key, f"{value!r} is out of range {bound}", "change the number")
@@ -271,8 +275,15 @@ def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
     if lexicon is not None and not isinstance(lexicon, str):
         raise _fail(source, "lexicon", f"{lexicon!r} is not a path",
                     f"write {SHIPPED!r}, the path of a lexicon CSV, or null for none")
-    if lexicon not in (None, SHIPPED) and path is not None and not Path(lexicon).is_absolute():
-        lexicon = str(Path(path).parent / lexicon)
+    if lexicon not in (None, SHIPPED):
+        if not lexicon.strip():
+            raise _fail(source, "lexicon", "empty", f"write {SHIPPED!r}, a path or null")
+        if path is not None and not Path(lexicon).is_absolute():
+            lexicon = str(Path(path).parent / lexicon)
+        if not Path(lexicon).is_file():
+            raise _fail(source, "lexicon", f"no lexicon file at {lexicon}",
+                        f"give the path of a lexicon CSV (relative to this file), {SHIPPED!r} "
+                        "or null")
     shadow = data.get("shadow") or {}
     mode2 = data.get("mode2") or {}
     if not isinstance(mode2, dict) or set(mode2) - {"status", "text"}:

@@ -54,7 +54,9 @@ def first_look(script) -> dict:
 
 
 def test_first_look_at_the_last_dev_batch_meets_the_targets(first_look):
-    # v9 scored by a lexicon fitted on v1-v8 with the shipped settings: 0.931, 13.2%, 73.5%
+    # v9 scored by a lexicon fitted on v1-v8 with the shipped settings: 0.932, 13.6%, 74.6%.
+    # The lexicon has not seen v9, but the settings (l2, hand_weight, ambiguous_above) were
+    # chosen on v7-v9 pooled, so for those three numbers this is in-sample.
     assert first_look["macro_f1"] >= 0.90
     assert first_look["review_rate_ambiguous"] >= 0.70
     assert first_look["review_rate_clear"] <= 0.15

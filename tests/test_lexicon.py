@@ -52,10 +52,33 @@ def test_fit_keeps_features_seen_often_enough_and_stores_them_stably():
 
 def test_fit_rejects_labels_it_cannot_use():
     frame, purpose, ambiguous = toy_items()
-    with pytest.raises(ValueError, match="XT"):
+    with pytest.raises(ValueError, match=r"'XT'\] at positions \[0\]"):
         fit_lexicon(frame, ["XT"] + purpose[1:], ambiguous)
     with pytest.raises(ValueError, match="one entry per item"):
         fit_lexicon(frame, purpose[:-1], ambiguous)
+
+
+def test_fit_rejects_ambiguity_labels_that_are_not_booleans():
+    frame, purpose, ambiguous = toy_items()
+    with pytest.raises(ValueError, match=r"'False' at positions \[0, 1"):
+        fit_lexicon(frame, purpose, [str(a) for a in ambiguous])
+    lexicon = fit_lexicon(frame, purpose, [int(a) for a in ambiguous])  # 0 and 1 are fine
+    assert len(lexicon) > 0
+
+
+def test_a_phrase_in_any_field_counts_once_per_field():
+    lexicon = Lexicon(fields=(ANY_FIELD,), phrases=(("gizmo",),),
+                      weights=np.array([[0.0, 0.0, 0.0, 0.0, 1.0, 0.0]]), bias=np.zeros(6),
+                      source="test")
+    taxonomy = load_taxonomy()
+    frame = pd.DataFrame({"name": ["gizmo", "gizmo"], "description": ["", "gizmo gizmo"]},
+                         dtype="str")
+    out = classify(frame, taxonomy, lexicon=lexicon)
+    for row, times in ((0, 1), (1, 2)):  # twice in one field counts once
+        logits = np.array([0.0, 0.0, 0.0, 0.0, float(times), 0.0])
+        logits[:2] += taxonomy.hand_weight * taxonomy.prior["IT"]
+        p = np.exp(logits) / np.exp(logits).sum()
+        assert out["confidence"][row] == pytest.approx(p[4] + p[5], abs=1e-4)
 
 
 def test_save_and_load_round_trip(tmp_path):
@@ -81,6 +104,10 @@ def test_save_and_load_round_trip(tmp_path):
      "line 3, column 'phrase'"),
     (f"{HEADER}\nname,plc,1,0,0,0,0,0\n", "no (bias) row"),
     (f"{HEADER}\n{BIAS},,0,0,0,0,0,0\n{BIAS},,0,0,0,0,0,0\n", "line 3, column 'field'"),
+    (f"{HEADER}\n{BIAS},x,0,0,0,0,0,0\n", "line 2, column 'phrase'"),
+    (f"{HEADER}\n{BIAS},,0,0,0,0,0,0\nname,\"two\nlines\",1,0,0,0,0,0\nname,plc,1,0,0,0,0,1e400\n",
+     "line 5, column 'CT ambiguous'"),  # file lines, not records
+    (f"{HEADER}\n{BIAS},,0,0,0,0,0,0\nname,\"{'x' * 200_000}\",1,0,0,0,0,0\n", "line 3: not CSV"),
 ])
 def test_bad_lexicon_names_file_line_and_column(tmp_path, body, where):
     path = tmp_path / "bad.csv"

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import numpy as np
 import pandas as pd
@@ -45,8 +46,10 @@ def test_evidence_names_field_cue_and_weight():
 def test_no_evidence_falls_to_prior_and_is_flagged():
     row = one(name="Zyxq")
     assert row.purpose == "IT" and row.needs_review
-    assert row.evidence.startswith("no cue matched; IT ")
-    assert row.evidence.endswith(f"ambiguous {row.evidence.split('ambiguous ')[1]}")
+    assert re.fullmatch(r"no single strong cue; IT \d+% from the prior and weak learned words "
+                        r"\| ambiguous \d+%", row.evidence), row.evidence
+    assert "ambiguous" not in classify(pd.DataFrame({"name": ["Zyxq"]}, dtype="str"),
+                                       lexicon=EMPTY)["evidence"][0]  # not estimated
 
 
 def test_contested_technology_is_named_and_can_be_always_reviewed():
@@ -81,11 +84,23 @@ def test_no_single_word_cue_is_a_common_word():
     assert misfiring == [], "make these phrases of two or three words"
 
 
-@pytest.mark.parametrize("name", [
+ORDINARY_IT_NAMES = [
     "What's new in Windows 11", "Issue tracker", "Equipment loan register",
     "Service account vault", "Lead time analytics", "Chrome headless test runner",
     "Config drift detection", "Oracle TNS listener", "JetBrains Rider",
-])
+]
+
+
+@pytest.mark.parametrize("name", ORDINARY_IT_NAMES)
+def test_ordinary_it_rows_are_it_or_reviewed_by_the_shipped_classifier(name, request):
+    if name == "Equipment loan register":
+        request.applymarker(pytest.mark.xfail(strict=True, reason=(
+            "the lexicon learned 'equipment' from OT items: OT 58%, not flagged")))
+    row = one(name=name)
+    assert row.purpose == "IT" or row.needs_review, row.evidence
+
+
+@pytest.mark.parametrize("name", ORDINARY_IT_NAMES)
 def test_ordinary_it_rows_are_not_pulled_to_ct_or_ot(name):
     # the hand cues alone: a cue that is an everyday word would pull these away from IT (the
     # learned lexicon may lean on such words; its pull is shown in the evidence)
@@ -178,6 +193,12 @@ purposes:
      "confidence: {review_below: 0.5, contested_review: maybe}", "true or false"),
     ("purposes: {IT: [a]}\nfield_weights: {name: 1}\nlexicon: [a]\n"
      "confidence: {review_below: 0.5}", "not a path"),
+    ("purposes: {IT: [a]}\nfield_weights: {name: 1}\nlexicon: ''\n"
+     "confidence: {review_below: 0.5}", "key 'lexicon': empty"),
+    ("purposes: {IT: [a]}\nfield_weights: {name: 1}\nlexicon: nothere.csv\n"
+     "confidence: {review_below: 0.5}", "no lexicon file at"),
+    ("purposes: {IT: [a]}\nfield_weights: {name: 1}\n"
+     "confidence: {review_below: 0.5, hand_weight: .inf}", "finite number"),
     ("purposes: {IT: [a]}\nfield_weights: {name: -1}\nconfidence: {}", "out of range"),
     ("purposes: {IT: [a]}\nfield_weights: {nme: 1}\nconfidence: {}", "unknown field"),
     ("purpose: {}", "unknown key"),
