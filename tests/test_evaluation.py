@@ -3,8 +3,10 @@
 The shipped lexicon is fitted on the whole dev split, so scores on dev are in-sample and prove
 little. What dev can show honestly is a first look: a lexicon fitted on the dev batches before
 the last one scores the last one, as ``scripts/train_lexicon.py --choose`` simulates. The
-held-out split is scored by the shipped model; a target it does not meet is a strict xfail, so
-the test fails loudly (and must become a plain test) once a change tuned on dev meets it.
+held-out split (v10) is scored by the shipped model. Its one look (2026-11-27, model 61b7d25):
+macro-F1 0.939, clear items flagged 7.6%, ambiguous items flagged 62.7%. The target it missed
+is a strict xfail, so the test fails loudly (and must become a plain test) once a change tuned
+on dev meets it; the two it met are plain tests that guard them.
 """
 from __future__ import annotations
 
@@ -101,5 +103,7 @@ def test_clear_items_rarely_flagged(held_out):
     assert held_out["review_rate_clear"] <= 0.15
 
 
+@pytest.mark.xfail(strict=True, reason="not met on the v10 held-out split: ambiguous items "
+                   "flagged 62.7% on its one look (data/eval/README.md)")
 def test_ambiguous_items_mostly_flagged(held_out):
     assert held_out["review_rate_ambiguous"] >= 0.70
