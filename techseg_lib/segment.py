@@ -42,6 +42,10 @@ OUTPUT_COLUMNS = ("purpose", "confidence", "runner_up", "evidence", "needs_revie
                   "shadow_it", "mode", "purdue_level")
 """Columns :func:`classify` adds, in this order."""
 
+PURDUE_FIELDS = ("category", "name", "description")
+"""Fields read for an OT item's Purdue level, in order: the first that names a level decides
+(the highest level it names)."""
+
 EVIDENCE_MIN_PULL = 0.1
 """Learned phrases pulling less than this (log-odds) towards a purpose are not named in the
 evidence (they still count in the scores)."""
@@ -363,9 +367,14 @@ def classify(frame: pd.DataFrame, taxonomy: Taxonomy | str | None = None, *,
     cue_weight = np.array([c.weight for c in taxonomy.cues], dtype=np.float64)
     cue_phrases = tuple(c.phrase for c in taxonomy.cues)
     votes = lexicon.votes
-    # hand cues count in the fields the taxonomy weighs; the lexicon in every field it knows
-    scored = [f for f in FIELDS if f in columns and (f in taxonomy.field_weights or len(lexicon))]
-    stages = len(scored) + 3
+    # hand cues count in the fields the taxonomy weighs; the lexicon in every field it knows;
+    # Purdue levels are read from category, name and description
+    scored = [f for f in FIELDS if f in columns and (f in taxonomy.field_weights or len(lexicon)
+                                                     or f in PURDUE_FIELDS)]
+    purdue_phrases = tuple(p for _, group in sorted(taxonomy.purdue.items()) for p in group)
+    purdue_level = np.array([lv for lv, group in sorted(taxonomy.purdue.items())
+                             for _ in group], dtype=np.int64)
+    stages = len(scored) + 2
     step = 0
 
     def advance(stage: str) -> None:
@@ -379,16 +388,18 @@ def classify(frame: pd.DataFrame, taxonomy: Taxonomy | str | None = None, *,
     # combination of signatures across fields instead of once per row.
     signature_rows = []
     tables: dict[str, list[np.ndarray]] = {k: [] for k in (
-        "scores", "cues", "contested", "logits", "learned")}
+        "scores", "cues", "contested", "logits", "learned", "purdue")}
     for field in scored:
         column = cache.tokens(columns[field][0])
         size = (column.n_values + 1, len(PURPOSES))  # last entry: a missing value
-        # one search for hand cues, contested phrases and lexicon phrases: pairs come sorted
-        # by value then phrase, and each kind keeps that order
+        # one search for hand cues, contested phrases, Purdue phrases and lexicon phrases:
+        # pairs come sorted by value then phrase, and each kind keeps that order
         features, phrases = lexicon.for_field(field)
-        found_value, found = column.match((*cue_phrases, *taxonomy.contested, *phrases))
-        kind = np.searchsorted([len(cue_phrases), len(cue_phrases) + len(taxonomy.contested)],
-                               found, side="right")  # 0 cue, 1 contested, 2 lexicon
+        levels = purdue_phrases if field in PURDUE_FIELDS else ()
+        found_value, found = column.match((*cue_phrases, *taxonomy.contested, *levels, *phrases))
+        starts = np.cumsum([0, len(cue_phrases), len(taxonomy.contested), len(levels)])
+        kind = np.searchsorted(starts[1:], found, side="right")  # cue, contested, Purdue, lexicon
+        found = found - starts[kind]  # index within its kind
         hand = (kind == 0) & (field in taxonomy.field_weights)
         value_index, cue_index = found_value[hand], found[hand]
         value_scores = np.zeros(size)
@@ -398,12 +409,16 @@ def classify(frame: pd.DataFrame, taxonomy: Taxonomy | str | None = None, *,
                                cue_index, size)
         # contested technology (a CRM, a smart meter, an industrial switch): the first
         # contested phrase in the value, +1 (0: none)
-        value_index, phrase_index = found_value[kind == 1], found[kind == 1] - len(cue_phrases)
+        named = (kind == 1) & (field in taxonomy.field_weights)
+        value_index, phrase_index = found_value[named], found[named]
         contested = np.zeros(column.n_values + 1, dtype=np.int64)
         contested[value_index[::-1]] = phrase_index[::-1] + 1
+        # Purdue level: the highest level the value names (-1: none)
+        level = np.full(column.n_values + 1, -1, dtype=np.int64)
+        np.maximum.at(level, found_value[kind == 2], purdue_level[found[kind == 2]])
         # learned lexicon: summed class weights, and the feature pulling hardest to each purpose
-        value_index = found_value[kind == 2]
-        feature = features[found[kind == 2] - len(cue_phrases) - len(taxonomy.contested)]
+        value_index = found_value[kind == 3]
+        feature = features[found[kind == 3]]
         value_logits = np.column_stack([  # bincount: a faster np.add.at
             np.bincount(value_index, weights=lexicon.weights[feature, k],
                         minlength=column.n_values + 1) for k in range(len(CLASSES))])
@@ -413,12 +428,12 @@ def classify(frame: pd.DataFrame, taxonomy: Taxonomy | str | None = None, *,
         learned = _strongest(value_index[hit], lexicon.favours[feature], pull[hit], feature,
                              size)
         value_signature, first_value = _dense_combination(
-            [*value_scores.view(np.int64).T, *strongest.T, contested,
+            [*value_scores.view(np.int64).T, *strongest.T, contested, level,
              *value_logits.view(np.int64).T, *learned.T])
         signature_rows.append(value_signature[column.codes])
         for key, table in (("scores", value_scores), ("cues", strongest),
                            ("contested", contested), ("logits", value_logits),
-                           ("learned", learned)):
+                           ("learned", learned), ("purdue", level)):
             tables[key].append(table[first_value])
         advance(f"cues in {field}")
 
@@ -439,6 +454,12 @@ def classify(frame: pd.DataFrame, taxonomy: Taxonomy | str | None = None, *,
         best_cue[f] = tables["cues"][f][signature].T
         best_learned[f] = tables["learned"][f][signature].T
         contested = np.where(contested == 0, tables["contested"][f][signature], contested)
+    # Purdue level: the highest level named in the first field that names one
+    level = np.full(m, -1, dtype=np.int64)
+    for field in PURDUE_FIELDS:
+        if field in scored:
+            f = scored.index(field)
+            level = np.where(level >= 0, level, tables["purdue"][f][signature_rows[f][first_row]])
 
     # six classes -> purposes; ties go to the earlier purpose (IT, OT, CT)
     logits += taxonomy.hand_weight * np.repeat(scores, len(DIFFICULTIES), axis=1)
@@ -473,6 +494,8 @@ def classify(frame: pd.DataFrame, taxonomy: Taxonomy | str | None = None, *,
     # spread per-combination results to rows (small integer codes: cheaper gathers)
     evidence = pd.Categorical.from_codes(text_code.astype(np.int32)[inverse],
                                          categories=text_values)
+    level = np.where(winner == purpose_index["OT"], level, -1)[inverse]  # OT items only
+    purdue = pd.arrays.IntegerArray(np.maximum(level, 0), level < 0)
     winner, second = winner.astype(np.int8)[inverse], second.astype(np.int8)[inverse]
     confidence, review = np.round(confidence, 4)[inverse], review[inverse]
     advance("evidence")
@@ -480,8 +503,6 @@ def classify(frame: pd.DataFrame, taxonomy: Taxonomy | str | None = None, *,
     mode = _mode(cache, columns, taxonomy)
     shadow = _shadow_it(cache, columns, taxonomy)
     advance("mode and shadow IT")
-    purdue = _purdue(cache, columns, taxonomy, winner == purpose_index["OT"])
-    advance("Purdue levels")
 
     out = frame.rename(columns={c: f"{c}_input" for c in OUTPUT_COLUMNS if c in frame.columns})
     added = pd.DataFrame({  # copy=False: the arrays are new, do not copy them again
@@ -622,25 +643,6 @@ def _shadow_it(cache: _Columns, columns, taxonomy) -> np.ndarray:
                     for h in columns.get(f, [])[:1]]
     personal = cache.contains(text_headers, taxonomy.personal_device_cues)
     return (explicit_no | personal) & ~explicit_yes
-
-
-def _purdue(cache: _Columns, columns, taxonomy, is_ot) -> pd.arrays.IntegerArray:
-    """Purdue level 0-3 for OT rows: the highest level named in the first field that names one
-    (category, then name, then description)."""
-    phrases = [p for _, group in sorted(taxonomy.purdue.items()) for p in group]
-    phrase_level = np.array([lv for lv, group in sorted(taxonomy.purdue.items())
-                             for _ in group], dtype=np.int8)
-    level = np.full(len(cache.frame), -1, dtype=np.int8)
-    for field in ("category", "name", "description"):
-        if field not in columns or not phrases or not is_ot.any():
-            continue
-        column = cache.tokens(columns[field][0])
-        value_index, phrase_index = column.match(phrases)
-        value_level = np.full(column.n_values + 1, -1, dtype=np.int8)  # last: missing value
-        np.maximum.at(value_level, value_index, phrase_level[phrase_index])
-        level = np.where(level >= 0, level, value_level[column.codes])
-    level = np.where(is_ot, level, -1).astype(np.int64)
-    return pd.arrays.IntegerArray(np.maximum(level, 0), level < 0)
 
 
 # --------------------------------------------------------------------------------- summary

@@ -242,3 +242,44 @@ def test_match_and_contains_agree_with_naive_search(texts, phrases):
     contains = column.contains(phrases)
     assert contains.tolist() == [c >= 0 and any(v == c for v, _ in expected)
                                  for c in column.codes.tolist()]
+
+
+def reference_purdue(frame: pd.DataFrame, taxonomy, is_ot) -> pd.arrays.IntegerArray:
+    """Purdue levels as classify computed them per row, before they were read per combination
+    of signatures (the highest level named in the first of category, name, description)."""
+    from techseg_lib.segment import _columns_for
+
+    columns = _columns_for(frame)
+    phrases = [p for _, group in sorted(taxonomy.purdue.items()) for p in group]
+    phrase_level = np.array([lv for lv, group in sorted(taxonomy.purdue.items())
+                             for _ in group], dtype=np.int8)
+    level = np.full(len(frame), -1, dtype=np.int8)
+    for field in ("category", "name", "description"):
+        if field not in columns:
+            continue
+        column = TokenisedColumn(frame[columns[field][0]].astype("str"))
+        value_index, phrase_index = column.match(phrases)
+        value_level = np.full(column.n_values + 1, -1, dtype=np.int8)
+        np.maximum.at(value_level, value_index, phrase_level[phrase_index])
+        level = np.where(level >= 0, level, value_level[column.codes])
+    level = np.where(is_ot, level, -1).astype(np.int64)
+    return pd.arrays.IntegerArray(np.maximum(level, 0), level < 0)
+
+
+PURDUE_WORDS = ["PLC", "HMI", "SCADA", "historian", "MES", "sensor", "transmitter", "drive",
+                "valve", "ERP", "kiosk", "line", "plant floor", "", "x"]
+purdue_text = st.lists(st.sampled_from(PURDUE_WORDS), max_size=4).map(" ".join)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.fixed_dictionaries({"name": purdue_text.filter(bool),
+                                       "category": purdue_text, "description": purdue_text}),
+                min_size=1, max_size=30))
+def test_purdue_levels_match_reference(rows):
+    from techseg_lib import classify, load_taxonomy
+
+    frame = pd.DataFrame(rows, dtype="str")
+    taxonomy = load_taxonomy()
+    out = classify(frame, taxonomy)
+    expected = reference_purdue(frame, taxonomy, (out["purpose"] == "OT").to_numpy())
+    assert out["purdue_level"].tolist() == pd.Series(expected).tolist()
