@@ -490,7 +490,8 @@ def classify(frame: pd.DataFrame, taxonomy: Taxonomy | str | None = None, *,
         _evidence(best_cue[:, :, first], best_learned[:, :, first], winner[first],
                   second[first], percent[first], scored, taxonomy, lexicon, votes),
         contested[first])]
-    text_code, text_values = pd.factorize(np.asarray(texts, dtype=object)[text_of])
+    text_code, text_values = pd.factorize(np.asarray(texts, dtype=object)[text_of],
+                                           sort=True)  # categories in text order, not row order
     # spread per-combination results to rows (small integer codes: cheaper gathers)
     evidence = pd.Categorical.from_codes(text_code.astype(np.int32)[inverse],
                                          categories=text_values)
