@@ -381,7 +381,7 @@ def test_segmentation_game_toggle_and_reveal_redraw_the_chart(server, browser):
             visit.page.get_by_text("You agree with the model on").wait_for(
                 timeout=CHANGE_TIMEOUT_MS)
         assert after != before and "2 items revealed" in after
-        assert visit.page.get_by_text("evidence (cue and its weight)").count() == 5
+        assert visit.page.get_by_text("evidence (cues, learned words and their weights)").count() == 5
         _check_network(visit)
     finally:
         visit.close()

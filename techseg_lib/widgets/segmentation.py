@@ -284,7 +284,8 @@ def reveal_html(item: pd.Series, learner: str | None) -> str:
     return (f"<div style='margin:0.2em 0 0.6em 1.5em'>{verdict} &middot; the model says "
             f"<b style='color:{colour}'>{safe_text(model)}</b> "
             f"({safe_text(ACTS_ON.get(model, model))}), confidence {conf_text}"
-            f"{runner}{review}<br><span style='color:#666'>evidence (cue and its weight):</span>"
+            f"{runner}{review}<br><span style='color:#666'>"
+            "evidence (cues, learned words and their weights):</span>"
             f"<ul style='margin:0'>{evidence}</ul></div>")
 
 
@@ -300,7 +301,8 @@ def score_html(score: dict[str, Any]) -> str:
     hint = ""
     if score["disagreed_on_review"]:
         hint = (f"<br>{score['disagreed_on_review']} of your disagreements are on items the "
-                "model itself flags for review: its evidence there is weak or conflicting.")
+                "model itself flags for review: it is unsure there, or finds that the purpose "
+                "depends on use.")
     return (f"<p>You agree with the model on <b>{score['agreed']} of {score['answered']}</b> "
             f"items (<b>{score['agreement_rate']:.0%}</b>). Where the model says "
             f"{'; '.join(parts)}.{hint}</p>")
