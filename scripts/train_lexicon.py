@@ -10,10 +10,10 @@ Only ``split=dev`` rows are read: the test split is never used here.
 on the dev batches before it and scores it. The L2 strength and ``hand_weight`` with the best
 mean macro-F1 are chosen first; then ``ambiguous_above`` and ``contested_review`` on the pooled
 predictions: the pair that flags the fewest clear items among those that flag at least
-``--ambiguous-target`` of the ambiguous ones. ``review_below`` is not tuned: it stays at the taxonomy's value (0.5, so that an
-item whose purpose is less likely than not is always reviewed). The shipped taxonomy's other
-settings (cues, contested list) are used as they are. Write the printed values into
-``taxonomy.yaml``.
+``--ambiguous-target`` of the ambiguous ones. ``review_below`` is not tuned: it stays at the
+taxonomy's value (0.5, so that an item whose purpose is less likely than not is always
+reviewed). The shipped taxonomy's other settings (cues, contested list) are used as they are.
+Write the printed values into ``taxonomy.yaml``.
 """
 from __future__ import annotations
 
