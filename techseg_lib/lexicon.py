@@ -145,6 +145,7 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:
                             "Fix: start from the shipped lexicon.csv")
     fields, phrases, weights, bias, seen = [], [], [], None, set()
     allowed = (*FIELDS, ANY_FIELD)
+    stable: dict[str, bool] = {}  # word -> already in classifier form (checked once a word)
     while True:
         try:
             row = next(reader, None)
@@ -182,7 +183,7 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:
         if field not in allowed:
             raise TaxonomyError(f"{source}: line {line}, column 'field': unknown field "
                                 f"{field!r}. Fix: use one of {', '.join(allowed)} or {BIAS}")
-        phrase = normalise_phrase(phrase_text)
+        phrase = _stored_phrase(phrase_text, stable)
         if not 1 <= len(phrase) <= MAX_LEXICON_WORDS:
             raise TaxonomyError(f"{source}: line {line}, column 'phrase': {phrase_text!r} has "
                                 f"{len(phrase)} words. Fix: use 1 to {MAX_LEXICON_WORDS} words")
@@ -199,6 +200,18 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:
     return Lexicon(tuple(fields), tuple(phrases),
                    np.array(weights, dtype=np.float64).reshape(len(fields), len(CLASSES)),
                    bias, source)
+
+
+def _stored_phrase(text: str, stable: dict) -> tuple[str, ...]:
+    """``normalise_phrase(text)``, without its regular expressions when ``text`` is already in
+    the form :func:`save_lexicon` writes (words in classifier form, one space apart)."""
+    words = text.split(" ")
+    for word in words:
+        if word not in stable:
+            stable[word] = normalise_phrase(word) == (word,)
+        if not stable[word]:
+            return normalise_phrase(text)
+    return tuple(words)
 
 
 def save_lexicon(lexicon: Lexicon, path: str | Path, *, decimals: int = 3) -> None:

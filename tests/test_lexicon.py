@@ -4,10 +4,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from techseg_lib import TaxonomyError, classify, load_taxonomy
-from techseg_lib.lexicon import (ANY_FIELD, BIAS, CLASSES, EMPTY, Lexicon, fit_lexicon,
-                                 load_lexicon, save_lexicon)
+from techseg_lib.lexicon import (ANY_FIELD, BIAS, CLASSES, EMPTY, Lexicon, _stored_phrase,
+                                 fit_lexicon, load_lexicon, save_lexicon)
 from techseg_lib.taxonomy import normalise_phrase
 
 HEADER = "field,phrase," + ",".join(CLASSES)
@@ -148,3 +150,9 @@ def test_empty_lexicon_leaves_the_hand_cues_alone():
     assert out["purpose"].tolist() == ["OT", "IT", "CT"]
     assert not out["evidence"].str.contains("learned").any()
     assert isinstance(EMPTY, Lexicon) and len(EMPTY) == 0
+
+
+@given(st.text(st.sampled_from("abcesihxyPLC _-.'Ä"), max_size=14))
+def test_stored_phrases_read_as_normalise_phrase_reads_them(text):
+    # the loader skips the regular expressions for phrases already in classifier form
+    assert _stored_phrase(text, {}) == normalise_phrase(text)
