@@ -584,16 +584,17 @@ def _evidence(best_cue, best_learned, winner, second, percent, scored, taxonomy,
         strongest cue of each field is named) and ``+V`` a learned phrase's pull towards the
         purpose in log-odds (the three strongest); ``none`` where a purpose has neither;
         ``no single strong cue; IT p% from the prior and weak learned words | ambiguous p%``
-        where nothing is named (learned words pulling less than :data:`EVIDENCE_MIN_PULL`
-        still count, and many of them can add up to a confident purpose).
+        (``from the prior`` without a lexicon) where nothing is named (learned words pulling
+        less than :data:`EVIDENCE_MIN_PULL` still count, and many of them can add up to a
+        confident purpose).
     """
     texts = []
     for j in range(len(winner)):  # once per distinct text, not per row
         ambiguous = [f"ambiguous {percent[j, 2]}%"] if percent[j, 2] >= 0 else []
         if not ((best_cue[:, :, j] >= 0).any() or (best_learned[:, :, j] >= 0).any()):
+            basis = "the prior and weak learned words" if len(lexicon) else "the prior"
             texts.append(" | ".join([f"no single strong cue; {PURPOSES[winner[j]]} "
-                                     f"{percent[j, 0]}% from the prior and weak learned words",
-                                     *ambiguous]))
+                                     f"{percent[j, 0]}% from {basis}", *ambiguous]))
             continue
         parts = []
         for purpose, share in ((winner[j], percent[j, 0]), (second[j], percent[j, 1])):
