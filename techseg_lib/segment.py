@@ -366,7 +366,6 @@ def classify(frame: pd.DataFrame, taxonomy: Taxonomy | str | None = None, *,
     cue_purpose = np.array([purpose_index[c.purpose] for c in taxonomy.cues], dtype=np.int64)
     cue_weight = np.array([c.weight for c in taxonomy.cues], dtype=np.float64)
     cue_phrases = tuple(c.phrase for c in taxonomy.cues)
-    votes = lexicon.votes
     # hand cues count in the fields the taxonomy weighs; the lexicon in every field it knows;
     # Purdue levels are read from category, name and description
     scored = [f for f in FIELDS if f in columns and (f in taxonomy.field_weights or len(lexicon)
@@ -488,7 +487,7 @@ def classify(frame: pd.DataFrame, taxonomy: Taxonomy | str | None = None, *,
     notes = [""] + [f" | contested: {label}" for label in taxonomy.contested_labels]
     texts = [text + notes[c] for text, c in zip(
         _evidence(best_cue[:, :, first], best_learned[:, :, first], winner[first],
-                  second[first], percent[first], scored, taxonomy, lexicon, votes),
+                  second[first], percent[first], scored, taxonomy, lexicon),
         contested[first])]
     text_code, text_values = pd.factorize(np.asarray(texts, dtype=object)[text_of],
                                            sort=True)  # categories in text order, not row order
@@ -561,8 +560,8 @@ def _strongest(value_index, purpose, strength, item, size) -> np.ndarray:
     return strongest
 
 
-def _evidence(best_cue, best_learned, winner, second, percent, scored, taxonomy, lexicon,
-              votes) -> list[str]:
+def _evidence(best_cue, best_learned, winner, second, percent, scored, taxonomy,
+              lexicon) -> list[str]:
     """The readable evidence of each combination of deciding cues.
 
     Parameters
@@ -588,6 +587,7 @@ def _evidence(best_cue, best_learned, winner, second, percent, scored, taxonomy,
         less than :data:`EVIDENCE_MIN_PULL` still count, and many of them can add up to a
         confident purpose).
     """
+    votes = lexicon.votes
     texts = []
     for j in range(len(winner)):  # once per distinct text, not per row
         ambiguous = [f"ambiguous {percent[j, 2]}%"] if percent[j, 2] >= 0 else []
