@@ -8,9 +8,10 @@ Only ``split=dev`` rows are read: the test split is never used here.
 
 ``--choose`` simulates first looks: for each of the last three dev batches, a lexicon is fitted
 on the dev batches before it and scores it. The L2 strength and ``hand_weight`` with the best
-mean macro-F1 are chosen first; then ``ambiguous_above`` and ``contested_review`` on the pooled
-predictions: the pair that flags the fewest clear items among those that flag at least
-``--ambiguous-target`` of the ambiguous ones. ``review_below`` is not tuned: it stays at the
+mean macro-F1 are chosen first; then ``ambiguous_above`` and ``contested_review`` on the last
+simulated batch (the nearest analogue of the next held-out look, see :func:`choose`): the pair
+that leaves the most room to both targets (``--ambiguous-target`` of the ambiguous items
+flagged at least, ``--clear-target`` of the clear ones at most). ``review_below`` is not tuned: it stays at the
 taxonomy's value (0.5, so that an item whose purpose is less likely than not is always
 reviewed). The shipped taxonomy's other settings (cues, contested list) are used as they are.
 Write the printed values into ``taxonomy.yaml``.
@@ -36,8 +37,8 @@ from techseg_lib.taxonomy import load_taxonomy  # noqa: E402
 EVAL_SET = ROOT / "data" / "eval" / "technology_items.csv"
 LEXICON = ROOT / "techseg_lib" / "data" / "lexicon.csv"
 INPUTS = ["name", "description", "vendor", "category", "users", "deployment"]
-SHIPPED_L2 = 2.0
-"""L2 strength of the shipped lexicon (chosen by ``--choose`` on 2026-11-27, v7-v9 simulated)."""
+SHIPPED_L2 = 0.5
+"""L2 strength of the shipped lexicon (chosen by ``--choose`` on 2026-11-27, v8-v10 simulated)."""
 L2 = (0.5, 1.0, 2.0)
 HAND_WEIGHTS = (0.2, 0.4, 0.6, 0.8)
 GRID = np.round(np.arange(0.05, 0.951, 0.01), 3)
@@ -89,34 +90,63 @@ def simulate(dev: pd.DataFrame, taxonomy, batches: list[str]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def choose(runs: pd.DataFrame, target: float, taxonomy) -> dict:
-    """The settings for the shipped taxonomy, from out-of-batch predictions (:func:`simulate`)."""
+def shift_prior(p: float, fitted_share: float, shipped_share: float) -> float:
+    """A probability ``p`` of "ambiguous" from a lexicon fitted on items of which
+    ``fitted_share`` were ambiguous, as the shipped lexicon (fitted on ``shipped_share``) would
+    give it for the same evidence: the odds scale with the prior odds."""
+    odds = p / (1 - p) * (shipped_share / (1 - shipped_share)) / (fitted_share
+                                                                   / (1 - fitted_share))
+    return odds / (1 + odds)
+
+
+def choose(runs: pd.DataFrame, targets: tuple[float, float], taxonomy,
+           shares: tuple[float, float] | None = None) -> dict:
+    """The settings for the shipped taxonomy, from out-of-batch predictions (:func:`simulate`).
+
+    ``targets`` are the least share of ambiguous items and the most share of clear items to
+    flag. The review settings are chosen on the last simulated batch alone: it is the nearest
+    analogue of the next held-out look (its lexicon was fitted on the most items, and it was
+    gathered under the same brief as the next batch), while the earlier batches, scored by
+    lexicons fitted on half the items or less, flag far more clear items at any threshold.
+    Of the (``ambiguous_above``, ``contested_review``) pairs, the one whose smaller margin to
+    the two targets is largest is chosen, so that neither target is met only by a hair.
+    ``shares`` (the ambiguous share of the items the last batch's lexicon was fitted on, and
+    of all dev items) moves the threshold to the shipped lexicon's prior (:func:`shift_prior`).
+    """
     f1 = runs.groupby(["l2", "hand_weight", "batch"]).apply(
         lambda g: classification_report(g["label"], g["purpose"], g["purpose"] == g["purpose"],
                                         g["ambiguous"])["macro_f1"]).groupby(level=[0, 1]).mean()
     l2, weight = f1.idxmax()
     best = runs[(runs["l2"] == l2) & (runs["hand_weight"] == weight)]
     ambiguous = best["ambiguous"].to_numpy()
+    batches = best["batch"].to_numpy()
+    last = batches == list(dict.fromkeys(batches))[-1]
     options = []
     for contested_review in (False, True):
         flagged = ((best["confidence"].to_numpy()[:, None] < taxonomy.review_below)
                    | (best["p_ambiguous"].to_numpy()[:, None] >= GRID[None, :]))
         if contested_review:
             flagged |= best["contested"].to_numpy()[:, None]
-        rate_ambiguous = flagged[ambiguous].mean(axis=0)
-        rate_clear = flagged[~ambiguous].mean(axis=0)
-        j = int(np.argmin(np.where(rate_ambiguous >= target, rate_clear, np.inf)))
-        options.append((float(rate_clear[j]), contested_review, j, float(rate_ambiguous[j])))
-    rate_clear, contested_review, j, rate_ambiguous = min(options)
+        margin = np.minimum(flagged[ambiguous & last].mean(axis=0) - targets[0],
+                            targets[1] - flagged[~ambiguous & last].mean(axis=0))
+        j = int(np.argmax(margin))
+        rates = {batch: (round(float(flagged[~ambiguous & (batches == batch), j].mean()), 4),
+                         round(float(flagged[ambiguous & (batches == batch), j].mean()), 4))
+                 for batch in dict.fromkeys(batches)}
+        options.append((-float(margin[j]), contested_review, j, rates))
+    margin, contested_review, j, rates = min(options)
     return {"l2": float(l2), "hand_weight": float(weight),
             "macro_f1": {f"l2={a:g}, hand_weight={b:g}": round(v, 3) for (a, b), v in f1.items()},
             # p_ambiguous comes from the evidence, rounded to whole percent: flagging at a
             # shown t% is flagging at a probability of t - 0.5 percentage points
-            "ambiguous_above": round(float(GRID[j]) - 0.005, 3),
+            "ambiguous_above": round(shift_prior(float(GRID[j]) - 0.005, *shares)
+                                     if shares else float(GRID[j]) - 0.005, 3),
+            "ambiguous_above, before the prior shift": round(float(GRID[j]) - 0.005, 3),
             "contested_review": contested_review,
             "review_below (kept)": taxonomy.review_below,
-            "flagged_clear": round(rate_clear, 4), "flagged_ambiguous": round(rate_ambiguous, 4),
-            "flagged_clear, other contested_review": round(max(options)[0], 4)}
+            "smaller margin to the targets, last batch": round(-margin, 4),
+            "flagged (clear, ambiguous) per batch": rates,
+            "smaller margin, other contested_review": round(-max(options)[0], 4)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -125,6 +155,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="simulate first looks on the last three dev batches and print "
                              "the settings to use")
     parser.add_argument("--ambiguous-target", type=float, default=0.70)
+    parser.add_argument("--clear-target", type=float, default=0.15)
     parser.add_argument("--l2", type=float, default=None,
                         help=f"L2 strength of the lexicon written (default {SHIPPED_L2}; with "
                              "--choose, the chosen one)")
@@ -135,7 +166,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.choose:
         batches = [f"v{n}" for n in sorted(batch_number(dev["added"]).unique())[-3:]]
         runs = simulate(dev, taxonomy, batches)
-        chosen = choose(runs, args.ambiguous_target, taxonomy)
+        ambiguous = dev["difficulty"] == "ambiguous"
+        shares = (float(ambiguous[batch_number(dev["added"]) < int(batches[-1][1:])].mean()),
+                  float(ambiguous.mean()))
+        chosen = choose(runs, (args.ambiguous_target, args.clear_target), taxonomy, shares)
         print(f"first looks simulated on {', '.join(batches)}")
         for key, value in chosen.items():
             print(f"  {key}: {value}")

@@ -3,10 +3,8 @@
 The shipped lexicon is fitted on the whole dev split, so scores on dev are in-sample and prove
 little. What dev can show honestly is a first look: a lexicon fitted on the dev batches before
 the last one scores the last one, as ``scripts/train_lexicon.py --choose`` simulates. The
-held-out split (v10) is scored by the shipped model. Its one look (2026-11-27, model 61b7d25):
-macro-F1 0.939, clear items flagged 7.6%, ambiguous items flagged 62.7%. The target it missed
-is a strict xfail, so the test fails loudly (and must become a plain test) once a change tuned
-on dev meets it; the two it met are plain tests that guard them.
+held-out split (v11) is scored by the shipped model; the targets it meets are plain tests that
+guard them, and a target it misses is a strict xfail that names its one look.
 """
 from __future__ import annotations
 
@@ -51,14 +49,22 @@ def first_look(script) -> dict:
     dev = script.dev_items()
     number = script.batch_number(dev["added"])
     last = number.max()
-    lexicon = script.fit(dev[number < last], script.SHIPPED_L2)
-    return report_on(dev[number == last].reset_index(drop=True), lexicon=lexicon)
+    before = dev[number < last]
+    lexicon = script.fit(before, script.SHIPPED_L2)
+    # the shipped threshold is for the lexicon fitted on all dev items: move it back to the
+    # prior of the one fitted here, as --choose moved it forward
+    taxonomy = load_taxonomy()
+    ambiguous = dev["difficulty"] == "ambiguous"
+    threshold = script.shift_prior(taxonomy.ambiguous_above, ambiguous.mean(),
+                                   ambiguous[number < last].mean())
+    return report_on(dev[number == last].reset_index(drop=True), lexicon=lexicon,
+                     taxonomy=dataclasses.replace(taxonomy, ambiguous_above=threshold))
 
 
 def test_first_look_at_the_last_dev_batch_meets_the_targets(first_look):
-    # v9 scored by a lexicon fitted on v1-v8 with the shipped settings: 0.932, 13.6%, 74.6%.
-    # The lexicon has not seen v9, but the settings (l2, hand_weight, ambiguous_above) were
-    # chosen on v7-v9 pooled, so for those three numbers this is in-sample.
+    # v10 scored by a lexicon fitted on v1-v9 with the shipped settings: 0.940, 12.4%, 71.5%.
+    # The lexicon has not seen v10, but the settings (l2, hand_weight, ambiguous_above) were
+    # chosen on v8-v10, ambiguous_above on v10 alone, so for those numbers this is in-sample.
     assert first_look["macro_f1"] >= 0.90
     assert first_look["review_rate_ambiguous"] >= 0.70
     assert first_look["review_rate_clear"] <= 0.15
@@ -91,7 +97,7 @@ def held_out() -> dict:
     assert items["source_url"].notna().all() and items["rule"].notna().all()
     test = items[items["split"] == "test"].reset_index(drop=True)
     assert 0.30 <= len(test) / len(items) <= 0.35
-    assert set(test["added"]) == {"v10"}
+    assert set(test["added"]) == {"v11"}
     return report_on(test)
 
 

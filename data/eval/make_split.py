@@ -4,7 +4,7 @@ Usage (from the repository root)::
 
     python data/eval/make_split.py [path/to/technology_items.csv] [--v1-history]
 
-Current rule (held-out split v10, since 2026-11-27)
+Current rule (held-out split v11, since 2026-11-27)
 -------------------------------------------------
 The split follows the ``added`` column and involves no randomness:
 
@@ -25,7 +25,9 @@ The split follows the ``added`` column and involves no randomness:
   and a second after review fixes), retired into dev on 2026-11-27) -> ``split=dev``;
 * ``added=v9`` (2,534 rows, ``E5251``-``E7784``; held out until scored once,
   retired into dev on 2026-11-27) -> ``split=dev``;
-* ``added=v10`` (the rows after ``E7784``, gathered independently in eight parts
+* ``added=v10`` (3,723 rows, ``E7785``-``E11507``; held out until scored once,
+  retired into dev on 2026-11-27) -> ``split=dev``;
+* ``added=v11`` (the rows after ``E11507``, gathered independently in parts
   by people who had not seen the classifier) -> ``split=test``.
 
 No row is ever re-shuffled. Any other ``added`` value is an error: a new
@@ -54,7 +56,7 @@ History (v3 held-out split, retired)
 ------------------------------------
 Batch v3 (252 rows) was scored once on 2026-11-27 and retired into dev the
 same day; batch v4 was the held-out split after it, scored once and retired
-the same way, and so were v5 to v9; batch v10 is the held-out split since then.
+the same way, and so were v5 to v10; batch v11 is the held-out split since then.
 
 Never tune anything on ``split=test``.
 """
@@ -71,7 +73,8 @@ import numpy as np
 V1_SEED = 20261126
 V1_TEST_SHARE = 0.30
 SPLIT_BY_BATCH = {"v1": "dev", "v2": "dev", "v3": "dev", "v4": "dev", "v5": "dev", "v6": "dev",
-                  "v7": "dev", "v8": "dev", "v9": "dev", "v10": "test"}
+                  "v7": "dev", "v8": "dev", "v9": "dev", "v10": "dev",
+                  "v11": "test"}
 DEFAULT_PATH = Path(__file__).with_name("technology_items.csv")
 
 
