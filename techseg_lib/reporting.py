@@ -518,7 +518,8 @@ def execute_notebook(
     parameters : Mapping[str, Any], optional
         Values to inject. Checked by :func:`check_parameters` before anything runs.
     cwd : str or Path, optional
-        Working folder of the kernel. Default: the current working folder.
+        Working folder of the kernel. Default: the current working folder. The calling
+        process's working folder is never changed, so notebooks may run in parallel threads.
     progress : bool, default False
         Show papermill's tqdm progress bar (on stderr).
     kernel_name : str, default "python3"
@@ -561,18 +562,22 @@ def execute_notebook(
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
+    # The kernel's folder goes to nbclient as the notebook's path, never as papermill's `cwd`:
+    # papermill would os.chdir the whole process (papermill issue #473), so notebooks run in
+    # parallel threads would move each other's relative paths, and the caller's.
+    where = {} if cwd is None else {"resources": {"metadata": {"path": str(Path(cwd).resolve())}}}
     try:
         pm.execute_notebook(
             str(notebook),
             str(output_path),
             parameters=params,
-            cwd=None if cwd is None else str(cwd),
             progress_bar=progress,
             kernel_name=kernel_name,
             execution_timeout=timeout,
             request_save_on_cell_execute=True,
             kernel_manager_class=_kernel_manager_class(env or {}),
             extra_arguments=[f"--IPKernelApp.exec_lines={KERNEL_STARTUP}"],
+            **where,
         )
     except PapermillExecutionError as e:
         cell_number = _source_cell_number(output_path, e.cell_index)

@@ -6,10 +6,12 @@ is aborted and recorded.
 """
 from __future__ import annotations
 
+import concurrent.futures
 import html
 import json
 import os
 import re
+import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -171,6 +173,33 @@ def test_kernel_imports_this_techseg_lib_and_gets_extra_env(tmp_path, monkeypatc
                            env={"TECHSEG_TEST_ENV": "yes"})
     printed = nbformat.read(out, as_version=4).cells[-1].outputs[0]["text"].split()
     assert printed == ["yes", "t1", reporting.__file__]
+
+
+def test_kernel_runs_in_cwd_without_moving_the_callers_folder(tmp_path):
+    # papermill's own `cwd` os.chdir-s the whole process while the notebook runs (papermill
+    # issue #473): the report pipeline runs notebooks in threads, so one notebook moved the
+    # others' relative paths, and `techseg report` failed renaming its relative work folder
+    nb = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell('tag = ""', metadata={"tags": ["parameters"]}),
+               nbformat.v4.new_code_cell("import os, time\ntime.sleep(1)\nprint(os.getcwd())")],
+        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+    )
+    src = tmp_path / "cwd.ipynb"
+    nbformat.write(nb, src)
+    kernel_dir = tmp_path / "kernel here"
+    kernel_dir.mkdir()
+    caller = os.getcwd()
+    seen = set()
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        running = pool.submit(execute_notebook, src, tmp_path / "out" / "cwd.ipynb", {"tag": "t"},
+                              cwd=kernel_dir)
+        while not running.done():
+            seen.add(os.getcwd())
+            time.sleep(0.005)
+        out = running.result()
+    assert seen == {caller}
+    printed = nbformat.read(out, as_version=4).cells[-1].outputs[0]["text"].strip()
+    assert printed == str(kernel_dir.resolve())
 
 
 def test_kernel_skips_the_slow_iri_parser_and_still_validates_charts(tmp_path):
