@@ -704,6 +704,30 @@ def effective_purpose(portfolio: pd.DataFrame, *, purpose_column: str = "purpose
     return purpose.astype("str")
 
 
+def review_rule(taxonomy: Taxonomy | str | None = None) -> str:
+    """When :func:`classify` sets ``needs_review``, in words, with the taxonomy's thresholds.
+
+    For example ``"flagged when the likeliest purpose is under 50% likely or the chance that it
+    depends on use is 9.3% or more"``. The chance of depending on use is part of the rule only
+    when the taxonomy has a lexicon (without one it is not estimated).
+    """
+    taxonomy = taxonomy if isinstance(taxonomy, Taxonomy) else load_taxonomy(taxonomy)
+    parts = [f"the likeliest purpose is under {_percent(taxonomy.review_below)} likely"]
+    if taxonomy.lexicon is not None and taxonomy.ambiguous_above < 1.0:
+        parts.append(f"the chance that it depends on use is {_percent(taxonomy.ambiguous_above)} "
+                     "or more")
+    if taxonomy.contested_review:
+        parts.append("its evidence names contested technology")
+    if len(parts) == 1:
+        return f"flagged when {parts[0]}"
+    return f"flagged when {', '.join(parts[:-1])}{',' if len(parts) > 2 else ''} or {parts[-1]}"
+
+
+def _percent(share: float) -> str:
+    """A share (0-1) as a percentage with up to three significant digits: 0.093 -> '9.3%'."""
+    return f"{100 * share:.3g}%"
+
+
 def summarize(classified: pd.DataFrame) -> dict:
     """Counts and shares by purpose and by purpose x mode, review and shadow-IT counts.
 

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from techseg_lib import TaxonomyError, classify, load_taxonomy, summarize
 from techseg_lib.lexicon import EMPTY, Lexicon
 from techseg_lib.segment import (OUTPUT_COLUMNS, TokenisedColumn, _tokenise, effective_purpose,
-                                 fold_plurals)
+                                 fold_plurals, review_rule)
 from techseg_lib.taxonomy import normalise_phrase, stem
 
 TAXONOMY = load_taxonomy()
@@ -347,3 +347,18 @@ def test_arrow_plural_folding_equals_python_stem_on_any_letters(words):
     # the rule table itself, bypassing lower-casing and splitting: RE2 (Arrow) and Python's re
     # must read every pattern alike on any letters or digits, not only ASCII
     assert fold_plurals(pa.array(words)).to_pylist() == [stem(w) for w in words]
+
+
+def test_review_rule_says_the_taxonomys_thresholds():
+    shipped = load_taxonomy()
+    assert review_rule(shipped) == (
+        f"flagged when the likeliest purpose is under {100 * shipped.review_below:.3g}% likely "
+        f"or the chance that it depends on use is {100 * shipped.ambiguous_above:.3g}% or more")
+    own = dataclasses.replace(shipped, review_below=0.6, ambiguous_above=0.25,
+                              contested_review=True)
+    assert review_rule(own) == ("flagged when the likeliest purpose is under 60% likely, the "
+                                "chance that it depends on use is 25% or more, or its evidence "
+                                "names contested technology")
+    # without a lexicon the chance of depending on use is not estimated, so not part of the rule
+    assert review_rule(dataclasses.replace(own, lexicon=None, contested_review=False)) == (
+        "flagged when the likeliest purpose is under 60% likely")

@@ -13,8 +13,8 @@ import pandas as pd
 from .. import archetypes, business_model
 from ..config import ClientConfig
 from ..portfolio import PURPOSES, canonical, load_portfolio
-from ..segment import classify, effective_purpose, summarize
-from ..taxonomy import load_taxonomy
+from ..segment import classify, effective_purpose, review_rule, summarize
+from ..taxonomy import Taxonomy, load_taxonomy
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,8 @@ class SegmentationResult:
         The two axis scores (0-100), their components and the quadrant.
     advice : DataFrame
         Which purpose to invest in to move along which axis.
+    taxonomy : Taxonomy
+        The cues and settings the items were classified with.
     """
 
     config: ClientConfig
@@ -51,6 +53,11 @@ class SegmentationResult:
     gaps: list
     position: business_model.Position
     advice: pd.DataFrame
+    taxonomy: Taxonomy
+
+    def review_rule(self) -> str:
+        """When an item is flagged for review, in words (:func:`techseg_lib.segment.review_rule`)."""
+        return review_rule(self.taxonomy)
 
     def review_items(self) -> pd.DataFrame:
         """Items the model flagged for review and the analyst has not overridden, with evidence."""
@@ -99,7 +106,8 @@ class SegmentationResult:
 def run(config: ClientConfig) -> SegmentationResult:
     """Run the segmentation analysis for one client config."""
     portfolio = load_portfolio(config.portfolio, sheet=config.sheet)
-    classified = classify(portfolio, load_taxonomy(config.taxonomy))
+    taxonomy = load_taxonomy(config.taxonomy)
+    classified = classify(portfolio, taxonomy)
     items = canonical(classified)
     items["purpose"] = effective_purpose(classified).to_numpy()
     by_count = archetypes.compare_to_archetype(items, config.archetype, by="count")
@@ -114,4 +122,5 @@ def run(config: ClientConfig) -> SegmentationResult:
     return SegmentationResult(config=config, classified=classified, items=items,
                               counts=summarize(classified), by_count=by_count,
                               by_spend=by_spend, gaps=gap_text, position=position,
-                              advice=business_model.investment_advice(position))
+                              advice=business_model.investment_advice(position),
+                              taxonomy=taxonomy)

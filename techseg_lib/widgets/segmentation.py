@@ -302,7 +302,7 @@ def score_html(score: dict[str, Any]) -> str:
     if score["disagreed_on_review"]:
         hint = (f"<br>{score['disagreed_on_review']} of your disagreements are on items the "
                 "model itself flags for review: it is unsure there, or finds that the purpose "
-                "depends on use.")
+                "may depend on use.")
     return (f"<p>You agree with the model on <b>{score['agreed']} of {score['answered']}</b> "
             f"items (<b>{score['agreement_rate']:.0%}</b>). Where the model says "
             f"{'; '.join(parts)}.{hint}</p>")
