@@ -56,7 +56,7 @@ class SegmentationResult:
     taxonomy: Taxonomy
 
     def review_rule(self) -> str:
-        """When an item is flagged for review, in words (:func:`techseg_lib.segment.review_rule`)."""
+        """When an item is flagged for review, in words (see :func:`segment.review_rule`)."""
         return review_rule(self.taxonomy)
 
     def review_items(self) -> pd.DataFrame:
