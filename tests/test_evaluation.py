@@ -56,9 +56,9 @@ def first_look(script) -> dict:
     # the shipped threshold is for the lexicon fitted on all dev items: move it back to the
     # prior of the one fitted here, as --choose moved it forward
     taxonomy = load_taxonomy()
-    ambiguous = dev["difficulty"] == "ambiguous"
-    threshold = script.shift_prior(taxonomy.ambiguous_above, ambiguous.mean(),
-                                   ambiguous[number < last].mean())
+    threshold = script.shift_prior(taxonomy.ambiguous_above,
+                                   (dev["difficulty"] == "ambiguous").mean(),
+                                   (before["difficulty"] == "ambiguous").mean())
     return report_on(dev[number == last].reset_index(drop=True), lexicon=lexicon,
                      taxonomy=dataclasses.replace(taxonomy, ambiguous_above=threshold))
 
