@@ -476,12 +476,20 @@ decision the project has not taken."""
 
 def _kernel_manager_class(extra_env: Mapping[str, str]) -> type:
     """An AsyncKernelManager that adds ``extra_env`` (and techseg_lib's folder) to the kernel's env."""
+    import zmq
     from jupyter_client.manager import AsyncKernelManager
+    from traitlets import default
 
     extra = dict(extra_env)
     root = _library_root()
 
     class TechsegKernelManager(AsyncKernelManager):
+        @default("transport_encryption")
+        def _encrypt_when_possible(self) -> str:
+            # CurveZMQ keys for kernels whose spec supports them (ipykernel 7 does): the kernel
+            # then no longer warns that it runs over TCP without encryption
+            return "auto" if zmq.has("curve") else "disabled"
+
         async def _async_pre_start_kernel(self, **kw: Any) -> Any:
             env = dict(kw.pop("env", None) or os.environ)
             env.update(extra)

@@ -202,6 +202,25 @@ def test_kernel_runs_in_cwd_without_moving_the_callers_folder(tmp_path):
     assert printed == str(kernel_dir.resolve())
 
 
+def test_kernel_traffic_is_encrypted_where_zmq_can(tmp_path, capfd):
+    # ipykernel 7 warns on stderr, in every report run, that a kernel without CurveZMQ keys
+    # sends code and outputs in plain text; the kernel manager now provisions the keys
+    zmq = pytest.importorskip("zmq")
+    if not zmq.has("curve"):
+        pytest.skip("this libzmq has no CurveZMQ")
+    nb = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell('tag = ""', metadata={"tags": ["parameters"]}),
+               nbformat.v4.new_code_cell("print(tag)")],
+        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+    )
+    src = tmp_path / "quiet.ipynb"
+    nbformat.write(nb, src)
+    capfd.readouterr()
+    out = execute_notebook(src, tmp_path / "out" / "quiet.ipynb", {"tag": "t"})
+    assert "without encryption" not in capfd.readouterr().err
+    assert nbformat.read(out, as_version=4).cells[-1].outputs[0]["text"] == "t\n"
+
+
 def test_kernel_skips_the_slow_iri_parser_and_still_validates_charts(tmp_path):
     nb = nbformat.v4.new_notebook(
         cells=[nbformat.v4.new_code_cell('tag = ""', metadata={"tags": ["parameters"]}),
