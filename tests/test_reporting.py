@@ -159,16 +159,22 @@ def test_failing_cell_is_named_and_partial_notebook_kept(tmp_path):
     assert any(o.get("ename") == "ValueError" for c in nb.cells for o in c.get("outputs", []))
 
 
-def test_kernel_imports_this_techseg_lib_and_gets_extra_env(tmp_path, monkeypatch):
-    monkeypatch.delenv("PYTHONPATH", raising=False)
+def tagged_notebook(path: Path, code: str) -> Path:
+    """Write a notebook at ``path``: a ``parameters`` cell setting ``tag = ""``, then ``code``."""
     nb = nbformat.v4.new_notebook(
         cells=[nbformat.v4.new_code_cell('tag = ""', metadata={"tags": ["parameters"]}),
-               nbformat.v4.new_code_cell("import os, techseg_lib.reporting as r\n"
-                                         "print(os.environ.get('TECHSEG_TEST_ENV'), tag, r.__file__)")],
+               nbformat.v4.new_code_cell(code)],
         metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
     )
-    src = tmp_path / "env.ipynb"
-    nbformat.write(nb, src)
+    nbformat.write(nb, path)
+    return path
+
+
+def test_kernel_imports_this_techseg_lib_and_gets_extra_env(tmp_path, monkeypatch):
+    monkeypatch.delenv("PYTHONPATH", raising=False)
+    src = tagged_notebook(tmp_path / "env.ipynb",
+                          "import os, techseg_lib.reporting as r\n"
+                          "print(os.environ.get('TECHSEG_TEST_ENV'), tag, r.__file__)")
     out = execute_notebook(src, tmp_path / "out" / "env.ipynb", {"tag": "t1"}, cwd=tmp_path,
                            env={"TECHSEG_TEST_ENV": "yes"})
     printed = nbformat.read(out, as_version=4).cells[-1].outputs[0]["text"].split()
@@ -179,13 +185,8 @@ def test_kernel_runs_in_cwd_without_moving_the_callers_folder(tmp_path):
     # papermill's own `cwd` os.chdir-s the whole process while the notebook runs (papermill
     # issue #473): the report pipeline runs notebooks in threads, so one notebook moved the
     # others' relative paths, and `techseg report` failed renaming its relative work folder
-    nb = nbformat.v4.new_notebook(
-        cells=[nbformat.v4.new_code_cell('tag = ""', metadata={"tags": ["parameters"]}),
-               nbformat.v4.new_code_cell("import os, time\ntime.sleep(1)\nprint(os.getcwd())")],
-        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
-    )
-    src = tmp_path / "cwd.ipynb"
-    nbformat.write(nb, src)
+    src = tagged_notebook(tmp_path / "cwd.ipynb",
+                          "import os, time\ntime.sleep(1)\nprint(os.getcwd())")
     kernel_dir = tmp_path / "kernel here"
     kernel_dir.mkdir()
     caller = os.getcwd()
@@ -208,13 +209,7 @@ def test_kernel_traffic_is_encrypted_where_zmq_can(tmp_path, capfd):
     zmq = pytest.importorskip("zmq")
     if not zmq.has("curve"):
         pytest.skip("this libzmq has no CurveZMQ")
-    nb = nbformat.v4.new_notebook(
-        cells=[nbformat.v4.new_code_cell('tag = ""', metadata={"tags": ["parameters"]}),
-               nbformat.v4.new_code_cell("print(tag)")],
-        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
-    )
-    src = tmp_path / "quiet.ipynb"
-    nbformat.write(nb, src)
+    src = tagged_notebook(tmp_path / "quiet.ipynb", "print(tag)")
     capfd.readouterr()
     out = execute_notebook(src, tmp_path / "out" / "quiet.ipynb", {"tag": "t"})
     assert "without encryption" not in capfd.readouterr().err
@@ -222,23 +217,17 @@ def test_kernel_traffic_is_encrypted_where_zmq_can(tmp_path, capfd):
 
 
 def test_kernel_skips_the_slow_iri_parser_and_still_validates_charts(tmp_path):
-    nb = nbformat.v4.new_notebook(
-        cells=[nbformat.v4.new_code_cell('tag = ""', metadata={"tags": ["parameters"]}),
-               nbformat.v4.new_code_cell(
-                   "import sys, altair as alt\n"
-                   "chart = alt.Chart(alt.Data(values=[{'a': 1}])).mark_bar().encode(x='a:Q')\n"
-                   "chart.to_dict(validate=True)\n"
-                   "try:\n"
-                   "    alt.Chart(alt.Data(values=[])).mark_bar().encode(x='a:Q', y='b:nonsense')"
-                   ".to_dict()\n"
-                   "    refused = False\n"
-                   "except Exception:\n"
-                   "    refused = True\n"
-                   "print(sys.modules.get('rfc3987_syntax', 'missing'), refused)")],
-        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
-    )
-    src = tmp_path / "iri.ipynb"
-    nbformat.write(nb, src)
+    code = ("import sys, altair as alt\n"
+            "chart = alt.Chart(alt.Data(values=[{'a': 1}])).mark_bar().encode(x='a:Q')\n"
+            "chart.to_dict(validate=True)\n"
+            "try:\n"
+            "    alt.Chart(alt.Data(values=[])).mark_bar().encode(x='a:Q', y='b:nonsense')"
+            ".to_dict()\n"
+            "    refused = False\n"
+            "except Exception:\n"
+            "    refused = True\n"
+            "print(sys.modules.get('rfc3987_syntax', 'missing'), refused)")
+    src = tagged_notebook(tmp_path / "iri.ipynb", code)
     out = execute_notebook(src, tmp_path / "out" / "iri.ipynb", {"tag": "t"}, cwd=tmp_path)
     printed = nbformat.read(out, as_version=4).cells[-1].outputs[0]["text"].split()
     assert printed == ["None", "True"]  # the module is marked absent; bad specs are still refused
