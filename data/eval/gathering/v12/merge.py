@@ -1,6 +1,6 @@
 """Append the v12 parts to the evaluation set, once, as held-out rows.
 
-    python data/eval/incoming/v12/merge.py [--dry] data/eval/incoming/v12/part_*.csv
+    python data/eval/gathering/v12/merge.py [--dry] PART.csv ...
 
 Each part must have the gatherers' header. A row is skipped (and reported by file and line)
 when its name is empty or already in the set or an earlier part (ignoring case), or when its
