@@ -126,3 +126,15 @@ def test_clear_items_rarely_flagged(held_out):
                    "flagged 55.3% on its one look (data/eval/README.md)")
 def test_ambiguous_items_mostly_flagged(held_out):
     assert held_out["review_rate_ambiguous"] >= 0.70
+
+
+def test_blind_relabelling_covers_dev_items_only():
+    # data/eval/relabel: two blind labellers' labels of 600 dev items; a test item among them
+    # would leak the held-out split into what the README reports about label agreement
+    labels = pd.read_csv(ROOT / "data" / "eval" / "relabel" / "labels.csv", dtype=str)
+    items = pd.read_csv(EVAL, dtype=str).set_index("item_id")
+    assert len(labels) == 600 and labels["item_id"].is_unique
+    assert (items.loc[labels["item_id"], "split"] == "dev").all()
+    for who in ("x", "y"):
+        assert set(labels[f"purpose_{who}"]) <= {"IT", "OT", "CT"}
+        assert set(labels[f"difficulty_{who}"]) <= {"clear", "ambiguous"}
