@@ -11,23 +11,16 @@ the share of the set's clear and ambiguous items it would flag, and Cohen's kapp
 """
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 HERE = Path(__file__).resolve().parent
-PURPOSES = ("IT", "OT", "CT")
+sys.path.insert(0, str(HERE.parents[2]))
 
-
-def macro_f1(truth: np.ndarray, guess: np.ndarray) -> float:
-    scores = []
-    for purpose in PURPOSES:
-        hit = ((truth == purpose) & (guess == purpose)).sum()
-        precision = hit / max((guess == purpose).sum(), 1)
-        recall = hit / max((truth == purpose).sum(), 1)
-        scores.append(0.0 if hit == 0 else 2 * precision * recall / (precision + recall))
-    return float(np.mean(scores))
+from techseg_lib.metrics import classification_report  # noqa: E402
 
 
 def kappa(a: np.ndarray, b: np.ndarray) -> float:
@@ -48,12 +41,12 @@ def main() -> None:
     print(f"{len(labels)} dev items, {ambiguous.sum()} ambiguous ({ambiguous.mean():.1%})")
     flags = {}
     for who in ("x", "y"):
-        guess = labels[f"purpose_{who}"].to_numpy()
-        flag = (labels[f"difficulty_{who}"] == "ambiguous").to_numpy()
-        flags[who] = flag
-        print(f"{who.upper()}: purpose accuracy {(guess == purpose).mean():.3f}, macro-F1 "
-              f"{macro_f1(purpose, guess):.3f}; as a review flag: clear {flag[~ambiguous].mean():.1%}, "
-              f"ambiguous {flag[ambiguous].mean():.1%}; kappa {kappa(ambiguous, flag):.2f}")
+        flags[who] = (labels[f"difficulty_{who}"] == "ambiguous").to_numpy()
+        report = classification_report(purpose, labels[f"purpose_{who}"], flags[who], ambiguous)
+        print(f"{who.upper()}: purpose accuracy {report['accuracy']:.3f}, macro-F1 "
+              f"{report['macro_f1']:.3f}; as a review flag: clear "
+              f"{report['review_rate_clear']:.1%}, ambiguous "
+              f"{report['review_rate_ambiguous']:.1%}; kappa {kappa(ambiguous, flags[who]):.2f}")
     x, y = labels["purpose_x"].to_numpy(), labels["purpose_y"].to_numpy()
     print(f"X and Y: purpose agreement {(x == y).mean():.3f}; difficulty agreement "
           f"{(flags['x'] == flags['y']).mean():.3f}, kappa {kappa(flags['x'], flags['y']):.2f}")
