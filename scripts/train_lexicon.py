@@ -38,7 +38,7 @@ EVAL_SET = ROOT / "data" / "eval" / "technology_items.csv"
 LEXICON = ROOT / "techseg_lib" / "data" / "lexicon.csv"
 INPUTS = ["name", "description", "vendor", "category", "users", "deployment"]
 SHIPPED_L2 = 2.0
-"""L2 strength of the shipped lexicon (chosen by ``--choose`` on 2026-11-27, v9-v11 simulated)."""
+"""L2 strength of the shipped lexicon (chosen by ``--choose`` on 2026-11-27, v10-v12 simulated)."""
 KEEP_ROWS = 3
 """A fitted feature ships only if at least this many dev items have it (``keep_rows`` of
 :func:`~techseg_lib.lexicon.fit_lexicon`; rarer ones are still fitted). Measured on v11 as a

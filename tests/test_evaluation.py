@@ -63,22 +63,22 @@ def first_look(script) -> dict:
                      taxonomy=dataclasses.replace(taxonomy, ambiguous_above=threshold))
 
 
-# v11 scored by a lexicon fitted on v1-v10 with the shipped settings: 0.902, 16.4%, 69.3%.
-# The lexicon has not seen v11, but the settings (l2, hand_weight, ambiguous_above) were chosen
-# on v9-v11, ambiguous_above on v11 alone, so for those numbers this is in-sample: and still no
+# v12 scored by a lexicon fitted on v1-v11 with the shipped settings: 0.928, 18.6%, 68.0%.
+# The lexicon has not seen v12, but the settings (l2, hand_weight, ambiguous_above) were chosen
+# on v10-v12, ambiguous_above on v12 alone, so for those numbers this is in-sample: and still no
 # threshold meets both review targets there (data/eval/README.md, "The learned lexicon").
 def test_first_look_at_the_last_dev_batch_is_accurate(first_look):
     assert first_look["macro_f1"] >= 0.90
 
 
-@pytest.mark.xfail(strict=True, reason="on v11 no threshold meets both review targets: the "
-                   "shipped one flags 16.4% of its clear items (data/eval/README.md)")
+@pytest.mark.xfail(strict=True, reason="on v12 no threshold meets both review targets: the "
+                   "shipped one flags 18.6% of its clear items (data/eval/README.md)")
 def test_first_look_rarely_flags_clear_items(first_look):
     assert first_look["review_rate_clear"] <= 0.15
 
 
-@pytest.mark.xfail(strict=True, reason="on v11 no threshold meets both review targets: the "
-                   "shipped one flags 69.3% of its ambiguous items (data/eval/README.md)")
+@pytest.mark.xfail(strict=True, reason="on v12 no threshold meets both review targets: the "
+                   "shipped one flags 68.0% of its ambiguous items (data/eval/README.md)")
 def test_first_look_mostly_flags_ambiguous_items(first_look):
     assert first_look["review_rate_ambiguous"] >= 0.70
 
