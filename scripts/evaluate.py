@@ -23,6 +23,16 @@ from techseg_lib.metrics import classification_report  # noqa: E402
 
 EVAL_SET = ROOT / "data" / "eval" / "technology_items.csv"
 INPUTS = ["name", "description", "vendor", "category", "users", "deployment"]
+"""The evaluation set's columns that the classifier reads (the others are labels and sources)."""
+
+
+def read_items(split: str = "all") -> pd.DataFrame:
+    """The rows of the evaluation set, all of them or one split's (``dev`` or ``test``), with
+    blank cells as missing values and every other cell as text."""
+    items = pd.read_csv(EVAL_SET, dtype=str, keep_default_na=False, na_values=[""])
+    if split != "all":
+        items = items[items["split"] == split].reset_index(drop=True)
+    return items
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -30,9 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split", choices=("dev", "test", "all"), default="dev")
     parser.add_argument("--errors", action="store_true", help="list misclassified items (dev only)")
     args = parser.parse_args(argv)
-    items = pd.read_csv(EVAL_SET, dtype=str, keep_default_na=False, na_values=[""])
-    if args.split != "all":
-        items = items[items["split"] == args.split].reset_index(drop=True)
+    items = read_items(args.split)
     result = classify(items[INPUTS])
     report = classification_report(items["purpose"], result["purpose"], result["needs_review"],
                                    items["difficulty"] == "ambiguous")

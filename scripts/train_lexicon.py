@@ -28,15 +28,15 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))  # also when loaded from a file path (tests)
 
 from techseg_lib import classify  # noqa: E402
 from techseg_lib.lexicon import fit_lexicon, save_lexicon  # noqa: E402
 from techseg_lib.metrics import classification_report  # noqa: E402
 from techseg_lib.taxonomy import load_taxonomy  # noqa: E402
+from evaluate import INPUTS, read_items  # noqa: E402
 
-EVAL_SET = ROOT / "data" / "eval" / "technology_items.csv"
 LEXICON = ROOT / "techseg_lib" / "data" / "lexicon.csv"
-INPUTS = ["name", "description", "vendor", "category", "users", "deployment"]
 SHIPPED_L2 = 2.0
 """L2 strength of the shipped lexicon (chosen by ``--choose`` on 2026-11-27, v10-v12 simulated)."""
 KEEP_ROWS = 3
@@ -62,8 +62,7 @@ def batch_number(added: pd.Series) -> pd.Series:
 
 def dev_items() -> pd.DataFrame:
     """The dev split of the evaluation set (never the test split)."""
-    items = pd.read_csv(EVAL_SET, dtype=str, keep_default_na=False, na_values=[""])
-    return items[items["split"] == "dev"].reset_index(drop=True)
+    return read_items("dev")
 
 
 def fit_dev(l2: float = SHIPPED_L2):

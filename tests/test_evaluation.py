@@ -23,8 +23,6 @@ from techseg_lib.lexicon import load_lexicon
 from techseg_lib.metrics import classification_report
 
 ROOT = Path(__file__).resolve().parents[1]
-EVAL = ROOT / "data" / "eval" / "technology_items.csv"
-INPUTS = ["name", "description", "vendor", "category", "users", "deployment"]
 
 
 def training_script():
@@ -35,15 +33,18 @@ def training_script():
     return module
 
 
+SCRIPT = training_script()  # it imports scripts/evaluate.py: the set's path, columns, reader
+
+
 def report_on(items: pd.DataFrame, **kwargs) -> dict:
-    result = classify(items[INPUTS], **kwargs)
+    result = classify(items[SCRIPT.INPUTS], **kwargs)
     return classification_report(items["purpose"], result["purpose"], result["needs_review"],
                                  items["difficulty"] == "ambiguous")
 
 
 @pytest.fixture(scope="module")
 def script():
-    return training_script()
+    return SCRIPT
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +106,7 @@ def test_the_lexicon_earns_its_place_on_a_first_look(script, first_look):
 
 @pytest.fixture(scope="module")
 def held_out() -> dict:
-    items = pd.read_csv(EVAL, dtype=str, keep_default_na=False, na_values=[""])
+    items = SCRIPT.read_items()
     assert len(items) >= 300
     assert items["source_url"].notna().all() and items["rule"].notna().all()
     test = items[items["split"] == "test"].reset_index(drop=True)
@@ -134,7 +135,7 @@ def test_blind_relabelling_covers_dev_items_only():
     # data/eval/relabel: two blind labellers' labels of 600 dev items; a test item among them
     # would leak the held-out split into what the README reports about label agreement
     labels = pd.read_csv(ROOT / "data" / "eval" / "relabel" / "labels.csv", dtype=str)
-    items = pd.read_csv(EVAL, dtype=str).set_index("item_id")
+    items = SCRIPT.read_items().set_index("item_id")
     assert len(labels) == 600 and labels["item_id"].is_unique
     assert (items.loc[labels["item_id"], "split"] == "dev").all()
     for who in ("x", "y"):
