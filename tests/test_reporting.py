@@ -551,3 +551,30 @@ def test_missing_chromium_skips_locally_and_fails_in_ci(monkeypatch, tmp_path, c
     monkeypatch.setenv("CI", ci)
     with pytest.raises(outcome, match="scripts/ensure_chromium.sh"):
         browser.require_chromium()
+
+
+def test_chart_labels_stay_inside_the_chart_in_a_wider_fallback_font(tmp_path):
+    # A viewer without Liberation Sans, Arial or Helvetica draws the SVG's text in a wider font
+    # (DejaVu Sans is 12-16% wider at 12 px). Simulated here on any machine: the page draws all
+    # chart text 16% larger. The y-axis labels are right-aligned, so they grow to the left; the
+    # theme's left padding (techseg_lib.charts.PADDING) must keep them inside the SVG.
+    from techseg_lib.charts.executive import highlights
+
+    summary = {"strategy": {
+        "disruptor": {"mean": 0.3, "p5": -1.5, "p95": 7.0, "p_loss": 0.7},
+        "alternative": {"mean": 0.3, "p5": 0.1, "p95": 0.6, "p_loss": 0.01},
+        "p_alternative_wins": 0.7}}
+    svg = re.sub(r"^<\?xml[^>]*>", "", highlights(summary)[0].svg().strip())
+    page = tmp_path / "chart.html"
+    page.write_text("<!DOCTYPE html><html><head><style>body { margin: 40px; } "
+                    "svg text { font-size: 13.92px !important; }</style></head>"
+                    f"<body>{svg}</body></html>", encoding="utf-8")
+    with browser.browser_page() as (tab, _log):
+        tab.goto(page.as_uri())
+        spill = tab.evaluate("""() => {
+            const box = document.querySelector('svg').getBoundingClientRect();
+            return [...document.querySelectorAll('svg text')]
+                .map(t => [t.textContent, box.left - t.getBoundingClientRect().left])
+                .filter(([, over]) => over > 0.5);
+        }""")
+    assert spill == [], f"text spills left of the chart (label, px): {spill}"

@@ -71,6 +71,13 @@ vl-convert lays text out with the first font it knows. It ships Liberation Sans,
 (and the SVG, which nbval compares) is the same on every machine; Liberation Sans has the
 metrics of Arial and Helvetica, so text fits its space wherever one of the three is installed."""
 
+PADDING = {"left": 24, "top": 5, "right": 5, "bottom": 5}
+"""Space around every chart, in pixels. Where none of the fonts of :data:`FONT` is installed
+(Linux without fonts-liberation), a browser draws the SVG's text in a wider fallback such as
+DejaVu Sans, 12-16% wider at 12 px. Axis labels left of a chart are right-aligned, so the extra
+width spills left: 9 px for "Alternative", 20 px for a 26-letter label. The wider left edge
+(Vega's default is 5 on every side) keeps labels up to about 170 px (30 letters) whole."""
+
 _SIZES = {"label": 12, "title": 13, "chart_title": 15, "subtitle": 12}
 
 
@@ -78,6 +85,7 @@ def _theme() -> alt.theme.ThemeConfig:
     return {
         "config": {
             "font": FONT,
+            "padding": PADDING,
             "background": "white",
             "view": {"stroke": None, "continuousWidth": 420, "continuousHeight": 260},
             "title": {"fontSize": _SIZES["chart_title"], "fontWeight": "bold", "anchor": "start",
