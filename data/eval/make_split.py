@@ -4,8 +4,8 @@ Usage (from the repository root)::
 
     python data/eval/make_split.py [path/to/technology_items.csv] [--v1-history]
 
-Current rule (no held-out split until v14 is merged)
----------------------------------------------------
+Current rule (held-out split v14, since 2026-11-27)
+-------------------------------------------------
 The split follows the ``added`` column and involves no randomness:
 
 * ``added=v1`` (the original 390 rows, ``E0001``-``E0390``) -> ``split=dev``;
@@ -34,7 +34,10 @@ The split follows the ``added`` column and involves no randomness:
   -> ``split=dev``;
 * ``added=v13`` (11,145 rows, ``E25323``-``E36467``, gathered independently in
   twenty parts; held out until scored once, retired into dev on 2026-11-27)
-  -> ``split=dev``.
+  -> ``split=dev``;
+* ``added=v14`` (16,339 rows, ``E36468``-``E52806``, gathered independently in
+  twenty-four parts by people who had not seen the classifier, merged after
+  the model that scores them was committed; see ``gathering/``) -> ``split=test``.
 
 No row is ever re-shuffled. Any other ``added`` value is an error: a new
 batch of rows needs a deliberate decision (and a README entry) before it can be
@@ -80,7 +83,7 @@ V1_SEED = 20261126
 V1_TEST_SHARE = 0.30
 SPLIT_BY_BATCH = {"v1": "dev", "v2": "dev", "v3": "dev", "v4": "dev", "v5": "dev", "v6": "dev",
                   "v7": "dev", "v8": "dev", "v9": "dev", "v10": "dev",
-                  "v11": "dev", "v12": "dev", "v13": "dev"}
+                  "v11": "dev", "v12": "dev", "v13": "dev", "v14": "test"}
 DEFAULT_PATH = Path(__file__).with_name("technology_items.csv")
 
 
