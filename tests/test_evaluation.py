@@ -25,7 +25,7 @@ from techseg_lib.metrics import classification_report
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def training_script():
+def _load_training_script():
     spec = importlib.util.spec_from_file_location("train_lexicon",
                                                   ROOT / "scripts" / "train_lexicon.py")
     module = importlib.util.module_from_spec(spec)
@@ -33,7 +33,7 @@ def training_script():
     return module
 
 
-SCRIPT = training_script()  # it imports scripts/evaluate.py: the set's path, columns, reader
+SCRIPT = _load_training_script()  # it imports scripts/evaluate.py: the set's path, columns, reader
 
 
 def report_on(items: pd.DataFrame, **kwargs) -> dict:
@@ -43,21 +43,16 @@ def report_on(items: pd.DataFrame, **kwargs) -> dict:
 
 
 @pytest.fixture(scope="module")
-def script():
-    return SCRIPT
-
-
-@pytest.fixture(scope="module")
-def first_look(script) -> dict:
-    dev = script.dev_items()
-    number = script.batch_number(dev["added"])
+def first_look() -> dict:
+    dev = SCRIPT.dev_items()
+    number = SCRIPT.batch_number(dev["added"])
     last = number.max()
     before = dev[number < last]
-    lexicon = script.fit(before, script.SHIPPED_L2)
+    lexicon = SCRIPT.fit(before, SCRIPT.SHIPPED_L2)
     # the shipped threshold is for the lexicon fitted on all dev items: move it back to the
     # prior of the one fitted here, as --choose moved it forward
     taxonomy = load_taxonomy()
-    threshold = script.shift_prior(taxonomy.ambiguous_above,
+    threshold = SCRIPT.shift_prior(taxonomy.ambiguous_above,
                                    (dev["difficulty"] == "ambiguous").mean(),
                                    (before["difficulty"] == "ambiguous").mean())
     return report_on(dev[number == last].reset_index(drop=True), lexicon=lexicon,
@@ -85,8 +80,8 @@ def test_first_look_mostly_flags_ambiguous_items(first_look):
     assert first_look["review_rate_ambiguous"] >= 0.70
 
 
-def test_shipped_lexicon_is_the_one_the_script_fits_on_dev(script):
-    refitted = script.fit_dev()
+def test_shipped_lexicon_is_the_one_the_script_fits_on_dev():
+    refitted = SCRIPT.fit_dev()
     shipped = load_lexicon()
     assert set(zip(refitted.fields, refitted.phrases)) == set(zip(shipped.fields,
                                                                    shipped.phrases))
@@ -96,10 +91,10 @@ def test_shipped_lexicon_is_the_one_the_script_fits_on_dev(script):
     np.testing.assert_allclose(shipped.bias, refitted.bias, atol=2e-3)
 
 
-def test_the_lexicon_earns_its_place_on_a_first_look(script, first_look):
+def test_the_lexicon_earns_its_place_on_a_first_look(first_look):
     # the same batch, the same settings, the hand cues alone
-    dev = script.dev_items()
-    number = script.batch_number(dev["added"])
+    dev = SCRIPT.dev_items()
+    number = SCRIPT.batch_number(dev["added"])
     hand = report_on(dev[number == number.max()].reset_index(drop=True),
                      taxonomy=dataclasses.replace(load_taxonomy(), lexicon=None))
     assert first_look["macro_f1"] > hand["macro_f1"] + 0.03
