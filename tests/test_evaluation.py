@@ -59,19 +59,15 @@ def first_look() -> dict:
                      taxonomy=dataclasses.replace(taxonomy, ambiguous_above=threshold))
 
 
-# v13 scored by a lexicon fitted on v1-v12 with the shipped settings: 0.8715, 16.6%, 70.05%.
-# The lexicon has not seen v13, but the settings (l2, hand_weight, ambiguous_above) were chosen
-# on v11-v13, ambiguous_above on v13 alone, so for those numbers this is in-sample: and still no
-# threshold meets both review targets there (data/eval/README.md, "The learned lexicon"); the
-# ambiguous-item rate passes by 0.05 point, so the clear-item one misses.
-@pytest.mark.xfail(strict=True, reason="v13 simulated is the hardest batch yet: macro-F1 0.8715 "
-                   "(data/eval/README.md)")
+# v14 scored by a lexicon fitted on v1-v13 with the shipped settings: 0.887, 14.1%, 71.5%. The
+# lexicon has not seen v14, but the settings (l2, hand_weight, ambiguous_above) were chosen on
+# v12-v14, ambiguous_above on v14 alone, so for the review rates this is in-sample
+# (data/eval/README.md, "The learned lexicon").
+@pytest.mark.xfail(strict=True, reason="v14 simulated: macro-F1 0.887 (data/eval/README.md)")
 def test_first_look_at_the_last_dev_batch_is_accurate(first_look):
     assert first_look["macro_f1"] >= 0.90
 
 
-@pytest.mark.xfail(strict=True, reason="on v13 no threshold meets both review targets: the "
-                   "shipped one flags 16.6% of its clear items (data/eval/README.md)")
 def test_first_look_rarely_flags_clear_items(first_look):
     assert first_look["review_rate_clear"] <= 0.15
 
@@ -106,6 +102,8 @@ def held_out() -> dict:
     assert len(items) >= 300
     assert items["source_url"].notna().all() and items["rule"].notna().all()
     test = items[items["split"] == "test"].reset_index(drop=True)
+    if test.empty:  # between the retirement of one held-out batch and the merge of the next
+        pytest.skip("no batch is held out: v14 is retired, v15 not merged yet")
     assert 0.30 <= len(test) / len(items) <= 0.35
     assert set(test["added"]) == {"v14"}
     return report_on(test)
