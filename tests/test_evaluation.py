@@ -137,7 +137,8 @@ def test_blind_relabelling_covers_dev_items_only():
 
 def test_merge_batch_appends_new_rows_once(tmp_path, capsys):
     # data/eval/merge_batch.py appends a gathered batch: names already in the set or in an
-    # earlier part are skipped and reported by file and line; a second merge is refused
+    # earlier part (ignoring case, spaces and punctuation) are skipped and reported by file and
+    # line; a second merge is refused
     spec = importlib.util.spec_from_file_location("merge_batch",
                                                   ROOT / "data" / "eval" / "merge_batch.py")
     merge = importlib.util.module_from_spec(spec)
@@ -148,17 +149,20 @@ def test_merge_batch_appends_new_rows_once(tmp_path, capsys):
     pd.DataFrame([{**dict.fromkeys(fields, ""), **row, "item_id": "E0001", "split": "dev",
                    "added": "v1"}]).to_csv(tmp_path / "items.csv", index=False)
     part = pd.DataFrame([{**dict.fromkeys(merge.HEADER, ""), **row, "name": name}
-                         for name in ("line hmi ", "Kiosk", "Badge reader", "kiosk")])
+                         for name in ("line hmi ", "Kiosk", "Badge reader", "kiosk", "Line-HMI",
+                                      "badge_reader", "C++", "C#")])
     part.to_csv(tmp_path / "part_a.csv", index=False)
     argv = ["--batch", "v2", "--seed", "7", "--eval-set", str(tmp_path / "items.csv"),
             str(tmp_path / "part_a.csv")]
     assert merge.main(argv) == 0
     out = capsys.readouterr().out
     assert "part_a.csv:2: duplicate or empty name" in out
-    assert "part_a.csv:5: duplicate or empty name" in out
+    for line in (5, 6, 7):
+        assert f"part_a.csv:{line}: duplicate or empty name" in out
+    assert "part_a.csv:8:" not in out and "part_a.csv:9:" not in out
     merged = pd.read_csv(tmp_path / "items.csv", dtype=str)
-    assert merged["item_id"].tolist() == ["E0001", "E0002", "E0003"]
-    assert sorted(merged["name"][1:]) == ["Badge reader", "Kiosk"]
+    assert merged["item_id"].tolist() == ["E0001", "E0002", "E0003", "E0004", "E0005"]
+    assert sorted(merged["name"][1:]) == ["Badge reader", "C#", "C++", "Kiosk"]
     assert (merged["added"][1:] == "v2").all() and (merged["split"][1:] == "test").all()
     with pytest.raises(SystemExit, match="v2 is already merged"):
         merge.main(argv)

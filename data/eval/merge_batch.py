@@ -5,9 +5,10 @@ Usage (from the repository root)::
     python data/eval/merge_batch.py --batch v13 --seed 20270720 [--dry] PART.csv ...
 
 Each part must have the gatherers' header (:data:`HEADER`). A row is skipped, and reported by
-file and line, when its name is empty or already in the set or in an earlier part (ignoring case
-and surrounding spaces), or when its purpose, difficulty, rule or source cell is malformed; a
-description holding a banned word (the purpose names, a rule id) is reported. The kept rows are
+file and line, when its name is empty or already in the set or in an earlier part, compared by
+:func:`name_key` (ignoring case, spaces and punctuation: "Bit.ly" and "bitly" are one name),
+or when its purpose, difficulty, rule or source cell is malformed; a description holding a
+banned word (the purpose names, a rule id) is reported. The kept rows are
 shuffled once with ``numpy.random.default_rng(seed)`` and appended with ids after the last row,
 ``split=test`` and ``added=<batch>``. ``--dry`` prints the checks and counts and writes nothing.
 Run ``make_split.py`` afterwards (the batch needs its entry in ``SPLIT_BY_BATCH`` first).
@@ -32,6 +33,15 @@ HEADER = ["name", "description", "vendor", "category", "users", "deployment", "p
 BANNED = re.compile(r"\b(IT|OT)\b|operational technology|information technology|"
                     r"customer technology|R-(CT|OT|IT)-")
 
+PUNCTUATION = re.compile(r"[^\w+#]+|_")
+
+
+def name_key(name: str) -> str:
+    """``name`` as compared for duplicates: case-folded, without spaces or punctuation other than
+    ``+`` and ``#`` (so "C++" and "C#" stay apart). Since v15; earlier batches compared names
+    by case and surrounding spaces only."""
+    return PUNCTUATION.sub("", name.casefold())
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -46,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
         fields, rows = reader.fieldnames, list(reader)
     if any(row["added"] == args.batch for row in rows):
         raise SystemExit(f"{args.eval_set}: {args.batch} is already merged")
-    seen = {row["name"].strip().lower() for row in rows}
+    seen = {name_key(row["name"]) for row in rows}
     new, problems = [], []
     for part in args.parts:
         with open(part, encoding="utf-8", newline="") as fh:
@@ -54,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
             if reader.fieldnames != HEADER:
                 raise SystemExit(f"{part}: line 1: the header must be {','.join(HEADER)}")
             for line, row in enumerate(reader, start=2):
-                key = row["name"].strip().lower()
+                key = name_key(row["name"])
                 if not key or key in seen:
                     problems.append(f"{part}:{line}: duplicate or empty name")
                     continue
