@@ -26,7 +26,7 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -261,6 +261,7 @@ class _Columns:
     def __init__(self, frame: pd.DataFrame):
         self.frame = frame
         self._cache: dict[str, TokenisedColumn] = {}
+        self._pending: dict[str, Future] = {}
 
     def text(self, header: str) -> pd.Series:
         column = self.frame[header]
@@ -268,19 +269,23 @@ class _Columns:
 
     def tokens(self, header: str) -> TokenisedColumn:
         if header not in self._cache:
-            self._cache[header] = TokenisedColumn(self.text(header))
+            pending = self._pending.pop(header, None)
+            self._cache[header] = (pending.result() if pending is not None
+                                   else TokenisedColumn(self.text(header)))
         return self._cache[header]
 
     def prefetch(self, headers) -> None:
-        """Tokenise several columns at once: Arrow's kernels release the GIL, so columns are
-        encoded in parallel threads (one per core); results do not depend on the order."""
-        todo = [h for h in dict.fromkeys(headers) if h not in self._cache]
+        """Start tokenising several columns in background threads (one per core), in the order
+        given, and return at once: Arrow's kernels release the GIL, so the columns are encoded in
+        parallel with each other and with the caller's work on the columns already done
+        (:meth:`tokens` waits for a column that is not). Results do not depend on the order."""
+        todo = [h for h in dict.fromkeys(headers) if h not in self._cache and h not in self._pending]
         if len(todo) < 2 or len(self.frame) < 50_000:
             return
-        with ThreadPoolExecutor(max_workers=min(len(todo), os.cpu_count() or 1)) as pool:
-            for header, column in zip(todo, pool.map(lambda h: TokenisedColumn(self.text(h)),
-                                                     todo)):
-                self._cache[header] = column
+        pool = ThreadPoolExecutor(max_workers=min(len(todo), os.cpu_count() or 1))
+        for header in todo:
+            self._pending[header] = pool.submit(TokenisedColumn, self.text(header))
+        pool.shutdown(wait=False)  # the submitted work still runs; no new work is accepted
 
     def contains(self, headers, phrases) -> np.ndarray:
         mask = np.zeros(len(self.frame), dtype=bool)
