@@ -406,9 +406,10 @@ def classify(frame: pd.DataFrame, taxonomy: Taxonomy | str | None = None, *,
         found = found - starts[kind]  # index within its kind
         hand = (kind == 0) & (field in taxonomy.field_weights)
         value_index, cue_index = found_value[hand], found[hand]
-        value_scores = np.zeros(size)
-        np.add.at(value_scores, (value_index, cue_purpose[cue_index]),
-                  cue_weight[cue_index] * taxonomy.field_weights.get(field, 0.0))
+        value_scores = np.bincount(  # a faster np.add.at, adding in the same order
+            value_index * len(PURPOSES) + cue_purpose[cue_index],
+            weights=cue_weight[cue_index] * taxonomy.field_weights.get(field, 0.0),
+            minlength=size[0] * size[1]).reshape(size)
         strongest = _strongest(value_index, cue_purpose[cue_index], cue_weight[cue_index],
                                cue_index, size)
         # contested technology (a CRM, a smart meter, an industrial switch): the first
