@@ -59,11 +59,11 @@ def first_look() -> dict:
                      taxonomy=dataclasses.replace(taxonomy, ambiguous_above=threshold))
 
 
-# v14 scored by a lexicon fitted on v1-v13 with the shipped settings: 0.887, 14.1%, 71.5%. The
-# lexicon has not seen v14, but the settings (l2, hand_weight, ambiguous_above) were chosen on
-# v12-v14, ambiguous_above on v14 alone, so for the review rates this is in-sample
+# v15 scored by a lexicon fitted on v1-v14 with the shipped settings: 0.885, 10.8%, 75.1%. The
+# lexicon has not seen v15, but the settings (l2, hand_weight, ambiguous_above) were chosen on
+# v13-v15, ambiguous_above on v15 alone, so for the review rates this is in-sample
 # (data/eval/README.md, "The learned lexicon").
-@pytest.mark.xfail(strict=True, reason="v14 simulated: macro-F1 0.887 (data/eval/README.md)")
+@pytest.mark.xfail(strict=True, reason="v15 simulated: macro-F1 0.885 (data/eval/README.md)")
 def test_first_look_at_the_last_dev_batch_is_accurate(first_look):
     assert first_look["macro_f1"] >= 0.90
 
@@ -102,6 +102,8 @@ def held_out() -> dict:
     assert len(items) >= 300
     assert items["source_url"].notna().all() and items["rule"].notna().all()
     test = items[items["split"] == "test"].reset_index(drop=True)
+    if test.empty:  # between the retirement of one held-out batch and the merge of the next
+        pytest.skip("no batch is held out: v15 is retired, v16 not merged yet")
     assert 0.30 <= len(test) / len(items) <= 0.35
     assert set(test["added"]) == {"v15"}
     return report_on(test)

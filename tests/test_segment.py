@@ -91,14 +91,18 @@ ORDINARY_IT_NAMES = [
 ]
 
 
-# Known misses of the shipped model, not tuned away: the lexicon fitted on v1 to v14 (l2 0.5)
-# leans on one everyday word in a bare name ('in' towards CT, 53%; 'listener' towards CT, 50%;
-# 'tracker' towards OT, 58%, from the GPS trackers of recent batches) and rates these 4-10%
-# ambiguous, under the threshold chosen with it (13.2%), so they are neither IT nor reviewed.
-# (With the v1-v13 lexicon the misses were the first two; with the v1-v11 one 'Equipment loan
-# register' and 'Service account vault'; with the v1-v12 one, none.)
-LEANING_ON_ONE_WORD = {"What's new in Windows 11": ("in", "CT"),
-                       "Oracle TNS listener": ("listener", "CT"), "Issue tracker": ("tracker", "OT")}
+# Known misses of the shipped model, not tuned away: the lexicon fitted on v1 to v15 (l2 0.5)
+# leans on one everyday word in a bare name ('new' towards CT, 53%; 'tracker' towards OT, 63%;
+# 'equipment' towards OT, 74%; 'service' towards CT, 74%; 'listener' towards CT, 51%) and rates
+# these 6-15% ambiguous, under the threshold chosen with it (24.9%), so they are neither IT nor
+# reviewed. Package tables of the last batches (process equipment types, GPS trackers, public
+# services) taught it these words. (With the v1-v14 lexicon and its 13.2% threshold the misses
+# were three of these; with the v1-v12 one, none.)
+LEANING_ON_ONE_WORD = {"What's new in Windows 11": ("new", "CT"),
+                       "Issue tracker": ("tracker", "OT"),
+                       "Equipment loan register": ("equipment", "OT"),
+                       "Service account vault": ("service", "CT"),
+                       "Oracle TNS listener": ("listener", "CT")}
 
 
 @pytest.mark.parametrize("name", [
