@@ -4,8 +4,8 @@ Usage (from the repository root)::
 
     python data/eval/make_split.py [path/to/technology_items.csv] [--v1-history]
 
-Current rule (no held-out split: v15 retired on 2026-11-27, v16 not merged yet)
-------------------------------------------------------------------------------
+Current rule (held-out split v16, since 2026-11-27)
+-------------------------------------------------
 The split follows the ``added`` column and involves no randomness:
 
 * ``added=v1`` (the original 390 rows, ``E0001``-``E0390``) -> ``split=dev``;
@@ -42,7 +42,10 @@ The split follows the ``added`` column and involves no randomness:
 * ``added=v15`` (25,954 rows, ``E52807``-``E78760``, gathered independently in
   thirty-seven parts by people who had not seen the classifier, merged after
   the model that scores them was committed; see ``gathering/``; held out until
-  scored once, retired into dev on 2026-11-27) -> ``split=dev``.
+  scored once, retired into dev on 2026-11-27) -> ``split=dev``;
+* ``added=v16`` (33,831 rows, ``E78761``-``E112591``, gathered independently in
+  forty-four parts by people who had not seen the classifier, merged after
+  the model that scores them was committed; see ``gathering/``) -> ``split=test``.
 
 No row is ever re-shuffled. Any other ``added`` value is an error: a new
 batch of rows needs a deliberate decision (and a README entry) before it can be
@@ -70,7 +73,7 @@ History (v3 held-out split, retired)
 ------------------------------------
 Batch v3 (252 rows) was scored once on 2026-11-27 and retired into dev the
 same day; batch v4 was the held-out split after it, scored once and retired
-the same way, and so were v5 to v15.
+the same way, and so were v5 to v15; batch v16 is the held-out split since then.
 
 Never tune anything on ``split=test``.
 """
@@ -88,7 +91,7 @@ V1_SEED = 20261126
 V1_TEST_SHARE = 0.30
 SPLIT_BY_BATCH = {"v1": "dev", "v2": "dev", "v3": "dev", "v4": "dev", "v5": "dev", "v6": "dev",
                   "v7": "dev", "v8": "dev", "v9": "dev", "v10": "dev",
-                  "v11": "dev", "v12": "dev", "v13": "dev", "v14": "dev", "v15": "dev"}
+                  "v11": "dev", "v12": "dev", "v13": "dev", "v14": "dev", "v15": "dev", "v16": "test"}
 DEFAULT_PATH = Path(__file__).with_name("technology_items.csv")
 
 

@@ -14,8 +14,8 @@ shuffled once with ``numpy.random.default_rng(seed)`` and appended with ids afte
 Run ``make_split.py`` afterwards (the batch needs its entry in ``SPLIT_BY_BATCH`` first).
 
 Batches merged with it: v12 (``--seed 20270620``), v13 (``--seed 20270720``), v14
-(``--seed 20270820``) and v15 (``--seed 20270920``); the parts as gathered are in the history
-(see ``gathering/README.md``).
+(``--seed 20270820``), v15 (``--seed 20270920``) and v16 (``--seed 20271020``); the parts as
+gathered are in the history (see ``gathering/README.md``).
 """
 from __future__ import annotations
 
