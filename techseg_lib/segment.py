@@ -279,7 +279,8 @@ class _Columns:
         given, and return at once: Arrow's kernels release the GIL, so the columns are encoded in
         parallel with each other and with the caller's work on the columns already done
         (:meth:`tokens` waits for a column that is not). Results do not depend on the order."""
-        todo = [h for h in dict.fromkeys(headers) if h not in self._cache and h not in self._pending]
+        todo = [h for h in dict.fromkeys(headers)
+                if h not in self._cache and h not in self._pending]
         if len(todo) < 2 or len(self.frame) < 50_000:
             return
         pool = ThreadPoolExecutor(max_workers=min(len(todo), os.cpu_count() or 1))

@@ -91,7 +91,8 @@ V1_SEED = 20261126
 V1_TEST_SHARE = 0.30
 SPLIT_BY_BATCH = {"v1": "dev", "v2": "dev", "v3": "dev", "v4": "dev", "v5": "dev", "v6": "dev",
                   "v7": "dev", "v8": "dev", "v9": "dev", "v10": "dev",
-                  "v11": "dev", "v12": "dev", "v13": "dev", "v14": "dev", "v15": "dev", "v16": "test"}
+                  "v11": "dev", "v12": "dev", "v13": "dev", "v14": "dev", "v15": "dev",
+                  "v16": "test"}
 DEFAULT_PATH = Path(__file__).with_name("technology_items.csv")
 
 
